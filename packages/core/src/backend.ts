@@ -1,7 +1,6 @@
-import { planCall } from './call.js';
 import type { ConvTranspose2dOptions } from './options.js';
 import { convTranspose2d } from './reference.js';
-import { type DType, DTYPES, type Tensor } from './tensor.js';
+import { DTYPES, type DType, type Tensor } from './tensor.js';
 
 /** What a backend can do, as data: used to explain backend choice and to derive test tolerances. */
 export interface BackendCapabilities {
@@ -45,5 +44,3 @@ export const referenceBackend: Backend = {
 export async function createBackend(): Promise<Backend> {
   return referenceBackend;
 }
-
-

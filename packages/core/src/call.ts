@@ -1,7 +1,7 @@
 import { fail } from './errors.js';
 import type { ConvTranspose2dOptions } from './options.js';
 import { type ConvTranspose2dPlan, resolveConvTranspose2d } from './plan.js';
-import { type DType, DTYPES, type Tensor, checkTensor, dtypeOf } from './tensor.js';
+import { checkTensor, DTYPES, type DType, dtypeOf, type Tensor } from './tensor.js';
 
 export interface PlannedCall {
   readonly plan: ConvTranspose2dPlan;

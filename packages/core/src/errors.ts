@@ -59,12 +59,7 @@ export class ConvTransposeError extends Error implements ConvTransposeErrorDetai
 }
 
 /** Shorthand used by the validation steps. */
-export function fail(
-  code: ConvTransposeErrorCode,
-  parameter: string,
-  value: unknown,
-  rule: string,
-): never {
+export function fail(code: ConvTransposeErrorCode, parameter: string, value: unknown, rule: string): never {
   throw new ConvTransposeError({ code, parameter, value, rule });
 }
 

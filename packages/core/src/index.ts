@@ -1,8 +1,19 @@
-export { type Backend, type BackendCapabilities, UNIT_ROUNDOFF, createBackend, referenceBackend } from './backend.js';
+export {
+  type Backend,
+  type BackendCapabilities,
+  createBackend,
+  referenceBackend,
+  UNIT_ROUNDOFF,
+} from './backend.js';
 export { type PlannedCall, planCall } from './call.js';
 export { ConvTransposeError, type ConvTransposeErrorCode, type ConvTransposeErrorDetails } from './errors.js';
 export { ConvTranspose2d, type ConvTranspose2dModuleOptions, initScale } from './module.js';
-export { type ConvTranspose2dOptions, type NormalizedOptions, type Pair, normalizeOptions } from './options.js';
+export {
+  type ConvTranspose2dOptions,
+  type NormalizedOptions,
+  normalizeOptions,
+  type Pair,
+} from './options.js';
 export {
   type AxisPhase,
   type AxisPlan,
@@ -12,4 +23,4 @@ export {
 } from './plan.js';
 export { Random } from './random.js';
 export { convTranspose2d } from './reference.js';
-export { type DType, DTYPES, type Tensor, allocate, checkTensor, dtypeOf, sizeOf, tensor } from './tensor.js';
+export { allocate, checkTensor, DTYPES, type DType, dtypeOf, sizeOf, type Tensor, tensor } from './tensor.js';

@@ -2,14 +2,14 @@ import { type Backend, referenceBackend } from './backend.js';
 import { fail } from './errors.js';
 import {
   type ConvTranspose2dOptions,
-  type NormalizedOptions,
-  type Pair,
   checkOptionRanges,
   checkOutputPadding,
+  type NormalizedOptions,
   normalizeOptions,
+  type Pair,
 } from './options.js';
 import { Random } from './random.js';
-import { type DType, DTYPES, type Tensor, allocate, checkTensor, dtypeOf } from './tensor.js';
+import { allocate, checkTensor, DTYPES, type DType, dtypeOf, type Tensor } from './tensor.js';
 
 export interface ConvTranspose2dModuleOptions extends Omit<ConvTranspose2dOptions, 'outputSize'> {
   /** Learnable bias; default true. */
@@ -43,13 +43,23 @@ export class ConvTranspose2d {
   #weight: Tensor;
   #bias: Tensor | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dModuleOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Pair,
+    options: ConvTranspose2dModuleOptions = {},
+  ) {
     if (options == null || typeof options !== 'object') {
       fail('INVALID_OPTION_TYPE', 'options', options, 'must be an object');
     }
     const { bias = true, paddingMode = 'zeros', dtype = 'float32', seed, backend, ...convOptions } = options;
     if ('outputSize' in convOptions) {
-      fail('UNKNOWN_OPTION', 'outputSize', (convOptions as ConvTranspose2dOptions).outputSize, "is given to forward(input, outputSize), not to the constructor");
+      fail(
+        'UNKNOWN_OPTION',
+        'outputSize',
+        (convOptions as ConvTranspose2dOptions).outputSize,
+        'is given to forward(input, outputSize), not to the constructor',
+      );
     }
     checkPositiveInteger(inChannels, 'inChannels');
     checkPositiveInteger(outChannels, 'outChannels');
@@ -64,7 +74,12 @@ export class ConvTranspose2d {
       fail('OUT_CHANNELS_GROUPS', 'groups', o.groups, `must divide outChannels=${outChannels}`);
     }
     if (paddingMode !== 'zeros') {
-      fail('PADDING_MODE', 'paddingMode', paddingMode, "must be 'zeros' (the only mode of transposed convolution)");
+      fail(
+        'PADDING_MODE',
+        'paddingMode',
+        paddingMode,
+        "must be 'zeros' (the only mode of transposed convolution)",
+      );
     }
     if (!DTYPES.includes(dtype)) fail('INVALID_DTYPE', 'dtype', dtype, "must be 'float32' or 'float64'");
     if (typeof bias !== 'boolean') fail('INVALID_OPTION_TYPE', 'bias', bias, 'must be a boolean');
@@ -108,7 +123,11 @@ export class ConvTranspose2d {
 
   /** Replaces the weight, e.g. with one exported from PyTorch; shape and dtype must match. */
   set weight(value: Tensor) {
-    this.#checkParameter(value, 'weight', [this.inChannels, this.outChannels / this.groups, ...this.kernelSize]);
+    this.#checkParameter(value, 'weight', [
+      this.inChannels,
+      this.outChannels / this.groups,
+      ...this.kernelSize,
+    ]);
     this.#weight = value;
   }
 
@@ -150,7 +169,12 @@ export class ConvTranspose2d {
       fail('PARAMETER_ASSIGNMENT', `${name}.shape`, value.shape, `must be [${shape}] for this module`);
     }
     if (dtypeOf(value) !== this.dtype) {
-      fail('PARAMETER_ASSIGNMENT', `${name}.dtype`, dtypeOf(value), `must be '${this.dtype}' (the module's dtype)`);
+      fail(
+        'PARAMETER_ASSIGNMENT',
+        `${name}.dtype`,
+        dtypeOf(value),
+        `must be '${this.dtype}' (the module's dtype)`,
+      );
     }
   }
 }
@@ -161,7 +185,8 @@ export function initScale(outChannels: number, kernel: readonly [number, number]
 }
 
 function checkPositiveInteger(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) fail('INVALID_OPTION_TYPE', name, value, 'must be an integer');
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    fail('INVALID_OPTION_TYPE', name, value, 'must be an integer');
   if (value < 1) fail('CHANNELS_RANGE', name, value, 'must be >= 1');
 }
 

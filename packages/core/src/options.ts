@@ -44,7 +44,12 @@ export function normalizeOptions(options: ConvTranspose2dOptions | undefined | n
   }
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.has(key) && (options as Record<string, unknown>)[key] !== undefined) {
-      fail('UNKNOWN_OPTION', key, (options as Record<string, unknown>)[key], `is not an option; known: ${[...OPTION_NAMES].join(', ')}`);
+      fail(
+        'UNKNOWN_OPTION',
+        key,
+        (options as Record<string, unknown>)[key],
+        `is not an option; known: ${[...OPTION_NAMES].join(', ')}`,
+      );
     }
   }
   return {

@@ -103,7 +103,12 @@ export function resolveConvTranspose2d(
     fail('INPUT_EMPTY', 'input.shape', inputShape, 'must have height and width >= 1');
   }
   if (weightShape.length !== 4) {
-    fail('WEIGHT_RANK', 'weight.shape', weightShape, 'must have rank 4 (inChannels, outChannels / groups, kH, kW)');
+    fail(
+      'WEIGHT_RANK',
+      'weight.shape',
+      weightShape,
+      'must have rank 4 (inChannels, outChannels / groups, kH, kW)',
+    );
   }
   const [weightIn, outPerGroup, kernelHeight, kernelWidth] = weightShape as [number, number, number, number];
   if (kernelHeight < 1 || kernelWidth < 1) {

@@ -1,6 +1,6 @@
 import { planCall } from './call.js';
 import type { ConvTranspose2dOptions } from './options.js';
-import { type Tensor, allocate } from './tensor.js';
+import { allocate, type Tensor } from './tensor.js';
 
 /**
  * The reference semantics: a direct scatter loop with float64 accumulation.

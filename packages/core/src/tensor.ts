@@ -39,7 +39,12 @@ export function tensor(data: ArrayLike<number>, shape: readonly number[], dtype?
   }
   const size = sizeOf(shape);
   if (data.length !== size) {
-    fail('DATA_LENGTH_MISMATCH', 'data.length', data.length, `must equal the product of shape [${shape}] = ${size}`);
+    fail(
+      'DATA_LENGTH_MISMATCH',
+      'data.length',
+      data.length,
+      `must equal the product of shape [${shape}] = ${size}`,
+    );
   }
   const copy = allocate(resolved, size);
   copy.set(data as ArrayLike<number>);

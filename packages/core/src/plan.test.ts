@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { type ConvTranspose2dPlan, resolveConvTranspose2d } from './plan.js';
+
+/** Brute force: which (k, i) pairs reach output o along one axis. */
+function bruteTaps(inSize: number, outSize: number, k: number, s: number, p: number, d: number): string[][] {
+  const taps: string[][] = Array.from({ length: outSize }, () => []);
+  for (let i = 0; i < inSize; i++) {
+    for (let kk = 0; kk < k; kk++) {
+      const o = i * s - p + kk * d;
+      if (o >= 0 && o < outSize) taps[o]!.push(`${kk}:${i}`);
+    }
+  }
+  return taps.map((t) => t.sort());
+}
+
+function phaseTaps(plan: ConvTranspose2dPlan, axis: 'rows' | 'cols'): string[][] {
+  const a = plan[axis];
+  const taps: string[][] = Array.from({ length: a.outSize }, () => []);
+  const seen = new Array<number>(a.outSize).fill(0);
+  for (const phase of a.phases) {
+    for (let j = 0; j < phase.count; j++) {
+      const o = phase.first + a.stride * j;
+      seen[o]!++;
+      for (const t of phase.taps)
+        if (j >= t.jBegin && j < t.jEnd) taps[o]!.push(`${t.k}:${t.inputStart + j}`);
+    }
+  }
+  expect(seen.every((n) => n === 1)).toBe(true);
+  return taps.map((t) => t.sort());
+}
+
+describe('resolveConvTranspose2d', () => {
+  it('computes the output shape of the formula', () => {
+    const plan = resolveConvTranspose2d([2, 4, 5, 7], [4, 3, 3, 2], [6], {
+      stride: [2, 3],
+      padding: [1, 0],
+      outputPadding: [1, 2],
+      dilation: [1, 2],
+      groups: 2,
+    });
+    // H: (5-1)*2 - 2 + 1*(3-1) + 1 + 1 = 10; W: (7-1)*3 - 0 + 2*(2-1) + 2 + 1 = 23
+    expect(plan.outputShape).toEqual([2, 6, 10, 23]);
+    expect(plan).toMatchObject({
+      batch: 2,
+      inChannels: 4,
+      outChannels: 6,
+      inChannelsPerGroup: 2,
+      outChannelsPerGroup: 3,
+      kernelHeight: 3,
+      kernelWidth: 2,
+      outputPadding: [1, 2],
+      hasBias: true,
+      batched: true,
+      inputImageSize: 4 * 5 * 7,
+      outputImageSize: 6 * 10 * 23,
+      flops: 2 * 2 * 4 * 5 * 7 * 3 * 3 * 2,
+    });
+  });
+
+  it('keeps unbatched input unbatched', () => {
+    const plan = resolveConvTranspose2d([3, 4, 4], [3, 2, 3, 3], null, { stride: 2 });
+    expect(plan.batched).toBe(false);
+    expect(plan.batch).toBe(1);
+    expect(plan.outputShape).toEqual([2, 9, 9]);
+  });
+
+  it('derives output padding from outputSize, dilation included in the minimum', () => {
+    const plan = resolveConvTranspose2d([1, 1, 4, 4], [1, 1, 3, 3], null, {
+      stride: 2,
+      dilation: 3,
+      outputSize: [14, 13],
+    });
+    expect(plan.outputPadding).toEqual([1, 0]);
+    expect(plan.outputShape).toEqual([1, 1, 14, 13]);
+  });
+
+  it('allows output padding legal only through dilation', () => {
+    const plan = resolveConvTranspose2d([1, 1, 4, 4], [1, 1, 2, 2], null, { dilation: 3, outputPadding: 2 });
+    // (4 - 1) * 1 + 3 * (2 - 1) + 2 + 1 = 9
+    expect(plan.outputShape).toEqual([1, 1, 9, 9]);
+  });
+
+  it('phases cover every output once with exactly the contributing taps', () => {
+    for (const s of [1, 2, 3, 4]) {
+      for (const d of [1, 2, 3]) {
+        for (const k of [1, 2, 3, 5]) {
+          for (const p of [0, 1, 3, 6]) {
+            for (const op of [0, 1, 2]) {
+              if (op >= s && op >= d) continue;
+              const inSize = 4;
+              const out = (inSize - 1) * s - 2 * p + d * (k - 1) + op + 1;
+              if (out < 1) continue;
+              const plan = resolveConvTranspose2d([1, 1, inSize, 3], [1, 1, k, 1], null, {
+                stride: [s, 1],
+                padding: [p, 0],
+                dilation: [d, 1],
+                outputPadding: [op, 0],
+              });
+              expect(phaseTaps(plan, 'rows')).toEqual(bruteTaps(inSize, out, k, s, p, d));
+              expect(phaseTaps(plan, 'cols')).toEqual(bruteTaps(3, 3, 1, 1, 0, 1));
+            }
+          }
+        }
+      }
+    }
+  });
+});
