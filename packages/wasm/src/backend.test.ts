@@ -1,0 +1,195 @@
+import {
+  type ConvTranspose2dOptions,
+  ConvTransposeError,
+  convTranspose2d,
+  Random,
+  type Tensor,
+  tensor,
+} from '@convt/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend, type WasmBackend } from './index.js';
+
+interface Case {
+  readonly input: readonly number[];
+  readonly outChannels: number;
+  readonly kernel: readonly [number, number];
+  readonly options?: ConvTranspose2dOptions;
+  readonly bias?: boolean;
+}
+
+const CASES: Case[] = [
+  { input: [1, 3, 5, 5], outChannels: 4, kernel: [3, 3] },
+  { input: [2, 6, 4, 7], outChannels: 9, kernel: [4, 4], options: { stride: 2, padding: 1 } },
+  { input: [1, 8, 5, 6], outChannels: 5, kernel: [3, 2], options: { stride: [3, 1], padding: [1, 0] } },
+  {
+    input: [1, 4, 6, 5],
+    outChannels: 4,
+    kernel: [5, 5],
+    options: { stride: 4, padding: 2, outputPadding: 3 },
+  },
+  { input: [2, 4, 5, 5], outChannels: 6, kernel: [3, 3], options: { stride: 2, dilation: 2, groups: 2 } },
+  { input: [1, 6, 7, 9], outChannels: 6, kernel: [4, 4], options: { stride: 2, padding: 1, groups: 6 } },
+  {
+    input: [3, 5, 6, 5],
+    outChannels: 10,
+    kernel: [3, 3],
+    options: { groups: 5, stride: 3, outputPadding: 2 },
+  },
+  {
+    input: [1, 8, 9, 10],
+    outChannels: 1,
+    kernel: [9, 9],
+    options: { stride: 3, padding: 4, outputPadding: 2 },
+  },
+  { input: [1, 4, 20, 21], outChannels: 3, kernel: [2, 2], options: { stride: 2 } },
+  { input: [1, 3, 4, 4], outChannels: 2, kernel: [1, 1], options: { stride: 4 } },
+  {
+    input: [4, 3, 3],
+    outChannels: 5,
+    kernel: [3, 3],
+    options: { stride: 2, padding: 1, outputSize: [6, 6] },
+  },
+  {
+    input: [1, 2, 3, 3],
+    outChannels: 2,
+    kernel: [3, 3],
+    options: { stride: 1, dilation: 3, outputPadding: 2 },
+  },
+  { input: [1, 2, 8, 8], outChannels: 3, kernel: [3, 3], options: { padding: 2, dilation: 2 }, bias: false },
+  {
+    input: [2, 12, 3, 4],
+    outChannels: 8,
+    kernel: [4, 3],
+    options: { stride: [2, 3], padding: [3, 2], dilation: [1, 2] },
+  },
+  { input: [1, 1, 1, 1], outChannels: 1, kernel: [1, 1] },
+  { input: [1, 2, 17, 33], outChannels: 7, kernel: [3, 3], options: { stride: 1, padding: 1 } },
+];
+
+function randomTensor(random: Random, shape: readonly number[]): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tensor(
+    Array.from({ length: size }, () => random.uniform(-1, 1)),
+    shape,
+  );
+}
+
+function caseTensors(c: Case, seed: number) {
+  const random = new Random(seed);
+  const groups = c.options?.groups ?? 1;
+  const inChannels = c.input.length === 4 ? c.input[1]! : c.input[0]!;
+  const input = randomTensor(random, c.input);
+  const weight = randomTensor(random, [inChannels, c.outChannels / groups, ...c.kernel]);
+  const bias = c.bias === false ? null : randomTensor(random, [c.outChannels]);
+  return { input, weight, bias };
+}
+
+function expectClose(actual: Tensor, expected: Tensor): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.data).toBeInstanceOf(Float32Array);
+  let worst = 0;
+  for (let i = 0; i < expected.data.length; i++) {
+    worst = Math.max(worst, Math.abs(actual.data[i]! - expected.data[i]!));
+  }
+  expect(worst).toBeLessThan(1e-4);
+}
+
+for (const threads of [1, 2, 3]) {
+  describe(`wasm backend, ${threads} thread(s)`, () => {
+    let backend: WasmBackend;
+    beforeAll(async () => {
+      backend = await createBackend({ threads });
+    });
+    afterAll(() => backend.dispose());
+
+    it('reports its capabilities', () => {
+      expect(backend.capabilities.dtypes).toEqual(['float32']);
+      expect(backend.capabilities.threads).toBe(threads);
+    });
+
+    CASES.forEach((c, i) => {
+      it(`matches the reference: input [${c.input}] k=[${c.kernel}] ${JSON.stringify(c.options ?? {})}`, async () => {
+        const { input, weight, bias } = caseTensors(c, 100 + i);
+        const actual = await backend.convTranspose2d(input, weight, bias, c.options);
+        expectClose(actual, convTranspose2d(input, weight, bias, c.options));
+      });
+    });
+  });
+}
+
+describe('wasm backend behaviour', () => {
+  it('gives bit-identical results for any thread count', async () => {
+    const c: Case = {
+      input: [2, 16, 9, 11],
+      outChannels: 12,
+      kernel: [4, 4],
+      options: { stride: 2, padding: 1 },
+    };
+    const { input, weight, bias } = caseTensors(c, 7);
+    const outputs: Float32Array[] = [];
+    for (const threads of [1, 2, 4]) {
+      const backend = await createBackend({ threads });
+      outputs.push((await backend.convTranspose2d(input, weight, bias, c.options)).data as Float32Array);
+      await backend.dispose();
+    }
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+  });
+
+  it('rejects float64 and invalid arguments like core', async () => {
+    const backend = await createBackend({ threads: 1 });
+    const input = tensor(new Float64Array(4), [1, 1, 2, 2]);
+    const weight = tensor(new Float64Array(4), [1, 1, 2, 2]);
+    await expect(backend.convTranspose2d(input, weight)).rejects.toMatchObject({ code: 'DTYPE_UNSUPPORTED' });
+    const x = tensor(new Float32Array(4), [1, 1, 2, 2]);
+    const w = tensor(new Float32Array(8), [2, 1, 2, 2]);
+    await expect(backend.convTranspose2d(x, w)).rejects.toBeInstanceOf(ConvTransposeError);
+    await backend.dispose();
+  });
+
+  it('reuses packed weights and repacks after an in-place rewrite or forget()', async () => {
+    const backend = await createBackend({ threads: 1 });
+    const c: Case = { input: [1, 4, 5, 5], outChannels: 4, kernel: [3, 3], options: { stride: 2 } };
+    const { input, weight, bias } = caseTensors(c, 3);
+    const check = async () =>
+      expectClose(
+        await backend.convTranspose2d(input, weight, bias, c.options),
+        convTranspose2d(input, weight, bias, c.options),
+      );
+    await check();
+    await check();
+    weight.data.fill(0.25);
+    await check();
+    weight.data[5] = 3;
+    backend.forget(weight);
+    await check();
+    await backend.dispose();
+  });
+
+  it('runs concurrent calls and grows memory for large layers', async () => {
+    const backend = await createBackend({ threads: 2 });
+    const c: Case = {
+      input: [1, 64, 40, 40],
+      outChannels: 64,
+      kernel: [4, 4],
+      options: { stride: 2, padding: 1 },
+    };
+    const small: Case = { input: [1, 3, 4, 4], outChannels: 2, kernel: [3, 3] };
+    const big = caseTensors(c, 11);
+    const little = caseTensors(small, 12);
+    const [a, b] = await Promise.all([
+      backend.convTranspose2d(big.input, big.weight, big.bias, c.options),
+      backend.convTranspose2d(little.input, little.weight, little.bias),
+    ]);
+    expectClose(a, convTranspose2d(big.input, big.weight, big.bias, c.options));
+    expectClose(b, convTranspose2d(little.input, little.weight, little.bias));
+    await backend.dispose();
+  });
+
+  it('rejects calls after dispose', async () => {
+    const backend = await createBackend({ threads: 2 });
+    await backend.dispose();
+    const x = tensor(new Float32Array(4), [1, 1, 2, 2]);
+    await expect(backend.convTranspose2d(x, x)).rejects.toThrow(/disposed/);
+  });
+});

@@ -1,0 +1,132 @@
+import {
+  type Backend,
+  type BackendCapabilities,
+  type ConvTranspose2dOptions,
+  planCall,
+  type Tensor,
+  UNIT_ROUNDOFF,
+} from '@convt/core';
+import { tile } from './geometry.js';
+import { Heap } from './heap.js';
+import { writeJob } from './job.js';
+import { canShareMemory, instantiateKernel } from './kernel.js';
+import { packedLayout, packWeights } from './pack.js';
+import { WorkerPool } from './pool.js';
+import { WeightCache } from './weight-cache.js';
+
+export interface WasmBackendOptions {
+  /** Threads that compute, the caller's included; default: every core the runtime reports. */
+  threads?: number;
+  /** Most bytes of packed weights kept in wasm memory; default 256 MiB. */
+  weightCacheBytes?: number;
+}
+
+export interface WasmBackend extends Backend {
+  readonly capabilities: BackendCapabilities & {
+    readonly simd: true;
+    readonly sharedMemory: boolean;
+    readonly kernel: string;
+  };
+  /** Drops the packed copy of a weight edited in place (see the README on weight caching). */
+  forget(weight: Tensor): void;
+  dispose(): Promise<void>;
+}
+
+const NAME = 'wasm';
+
+/**
+ * Creates the WebAssembly SIMD backend. With more than one thread it needs `SharedArrayBuffer`
+ * (Node, or a cross-origin-isolated page); without it, it computes on the calling thread.
+ */
+export async function createBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const requested = options.threads ?? (await reportedCores());
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`@convt/wasm: threads=${requested} must be an integer >= 1`);
+  }
+  const shared = requested > 1 && canShareMemory();
+  const threads = shared ? requested : 1;
+  const kernel = await instantiateKernel(shared);
+  const pool = threads > 1 ? await WorkerPool.start(kernel, threads - 1) : null;
+  const heap = new Heap(kernel.memory);
+  const cache = new WeightCache(heap, options.weightCacheBytes ?? 256 * 2 ** 20);
+  let queue: Promise<unknown> = Promise.resolve();
+  let disposed = false;
+
+  async function compute(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | null | undefined,
+    opts?: ConvTranspose2dOptions,
+  ) {
+    const { plan } = planCall(input, weight, bias, opts, ['float32'], NAME);
+    if (disposed) throw new Error('@convt/wasm: the backend was disposed');
+    const outputLength = plan.batch * plan.outputImageSize;
+    if (outputLength === 0) return { shape: plan.outputShape, data: new Float32Array(0) };
+    const tiling = tile(plan);
+    const layout = packedLayout(plan, tiling);
+    const weightData = weight.data as Float32Array;
+    const weights = cache.get(weightData, tiling.weightKey, layout.length, (out) =>
+      packWeights(plan, tiling, layout, weightData, out),
+    );
+    const job = writeJob(heap, {
+      plan,
+      tiling,
+      layout,
+      weights,
+      bias: (bias?.data as Float32Array | undefined) ?? null,
+      threads,
+    });
+    try {
+      heap.f32(job.raw, input.data.length).set(input.data);
+      kernel.exports.pad(job.ptr);
+      if (pool) await pool.run(job.ptr);
+      else kernel.exports.run(job.ptr);
+      // A copy by `set`: `slice` on a view of wasm memory is many times slower in V8.
+      const data = new Float32Array(job.outputLength);
+      data.set(heap.f32(job.output, job.outputLength));
+      return { shape: plan.outputShape, data };
+    } finally {
+      heap.release(job.ptr);
+    }
+  }
+
+  return {
+    name: NAME,
+    capabilities: {
+      dtypes: ['float32'],
+      precision: { float32: UNIT_ROUNDOFF.float32 },
+      threads,
+      simd: true,
+      sharedMemory: shared,
+      kernel:
+        'implicit GEMM per output phase, f32x4, 4 channels x 8 pixels (1 x 16 for one channel per group)',
+    },
+    convTranspose2d(input, weight, bias, opts) {
+      // One call at a time: calls share the memory's scratch space and the workers.
+      const result = queue.then(() => compute(input, weight, bias, opts));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    forget(weight) {
+      if (weight.data instanceof Float32Array) cache.forget(weight.data);
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await queue;
+      cache.clear();
+      await pool?.terminate();
+    },
+  };
+}
+
+async function reportedCores(): Promise<number> {
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    const specifier = 'node:os';
+    const os = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ specifier
+    )) as typeof import('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return globalThis.navigator?.hardwareConcurrency ?? 1;
+}

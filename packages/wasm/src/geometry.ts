@@ -1,0 +1,78 @@
+import type { AxisPhase, ConvTranspose2dPlan } from '@convt/core';
+
+/** One output phase `(row phase, column phase)`: a GEMM of `k = taps * Cin_g` by output pixels. */
+export interface PhaseTiling {
+  readonly rows: AxisPhase;
+  readonly cols: AxisPhase;
+  /** Reduction length: row taps x column taps x input channels per group. */
+  readonly k: number;
+}
+
+/** How a call is tiled: the phases, the channel blocking and the padded input the kernels read. */
+export interface Tiling {
+  readonly phases: readonly PhaseTiling[];
+  /** Output channels per micro-kernel block: 4, or 1 when each group has a single output channel. */
+  readonly mr: number;
+  /** Pixels per micro-kernel step (the vector tail is computed into padding, then dropped). */
+  readonly nr: number;
+  readonly coBlocks: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly padHeight: number;
+  readonly padWidth: number;
+  /**
+   * Floats between padded input planes: whole cache lines, an odd number of them, so that the
+   * kernel's reads from many planes at once do not all fall into the same cache sets.
+   */
+  readonly planeStride: number;
+  /** Identifies the packed weight layout: equal keys share packed weights. */
+  readonly weightKey: string;
+}
+
+/** Derives the tiling from core's plan: the per-axis phases and their tap ranges, nothing re-derived. */
+export function tile(plan: ConvTranspose2dPlan): Tiling {
+  const mr = plan.outChannelsPerGroup === 1 ? 1 : 4;
+  const nr = mr === 1 ? 16 : 8;
+  const phases: PhaseTiling[] = [];
+  for (const rows of plan.rows.phases) {
+    for (const cols of plan.cols.phases) {
+      phases.push({ rows, cols, k: rows.taps.length * cols.taps.length * plan.inChannelsPerGroup });
+    }
+  }
+  // Pad so every tap reads inside the buffer for every computed index j in [0, count) (columns:
+  // up to the next multiple of nr), with zeros where the input has none.
+  const padTop = reach(plan.rows.phases, 1).before;
+  const padLeft = reach(plan.cols.phases, nr).before;
+  const padHeight = padTop + Math.max(plan.inHeight, reach(plan.rows.phases, 1).after);
+  const padWidth = padLeft + Math.max(plan.inWidth, reach(plan.cols.phases, nr).after);
+  const taps = (axis: readonly AxisPhase[]) => axis.map((p) => p.taps.map((t) => t.k).join(',')).join('/');
+  const weightKey = `${plan.weightShape}|${plan.groups}|${mr}|${taps(plan.rows.phases)}|${taps(plan.cols.phases)}`;
+  const lines = Math.ceil((padHeight * padWidth) / 16);
+  const planeStride = (lines % 2 === 0 ? lines + 1 : lines) * 16;
+  return {
+    phases,
+    planeStride,
+    mr,
+    nr,
+    coBlocks: Math.ceil(plan.outChannelsPerGroup / mr),
+    padTop,
+    padLeft,
+    padHeight,
+    padWidth,
+    weightKey,
+  };
+}
+
+/** Input indices the taps of an axis read: how far before 0, and up to which index (exclusive). */
+function reach(phases: readonly AxisPhase[], vector: number): { before: number; after: number } {
+  let before = 0;
+  let after = 0;
+  for (const phase of phases) {
+    const computed = Math.ceil(phase.count / vector) * vector;
+    for (const tap of phase.taps) {
+      before = Math.max(before, -tap.inputStart);
+      after = Math.max(after, tap.inputStart + computed);
+    }
+  }
+  return { before, after };
+}

@@ -1,0 +1,1 @@
+export { createBackend, type WasmBackend, type WasmBackendOptions } from './backend.js';

@@ -1,0 +1,105 @@
+import type { ConvTranspose2dPlan } from '@convt/core';
+import type { Tiling } from './geometry.js';
+import type { Heap } from './heap.js';
+import { JOB, JOB_BYTES, PHASE, PHASE_BYTES } from './layout.js';
+import { type PackedLayout, packBias, phaseOffsets } from './pack.js';
+
+/** Claims per thread a job is cut into: small enough to balance, large enough to be cheap. */
+const CLAIMS_PER_THREAD = 16;
+
+/** A job written into wasm memory: one allocation holding the struct and all per-call buffers. */
+export interface Job {
+  readonly ptr: number;
+  /** Where the caller copies the raw NCHW input. */
+  readonly raw: number;
+  readonly output: number;
+  readonly outputLength: number;
+}
+
+export interface JobInputs {
+  readonly plan: ConvTranspose2dPlan;
+  readonly tiling: Tiling;
+  readonly layout: PackedLayout;
+  readonly weights: number;
+  readonly bias: Float32Array | null;
+  readonly threads: number;
+}
+
+/** Allocates and fills a job; release it with `heap.release(job.ptr)`. */
+export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, threads }: JobInputs): Job {
+  const { phases, mr, coBlocks, padTop, padLeft, padHeight, padWidth } = tiling;
+  const planes = plan.batch * plan.inChannels;
+  const rawLength = planes * plan.inHeight * plan.inWidth;
+  const paddedLength = planes * tiling.planeStride;
+  const outputLength = plan.batch * plan.outputImageSize;
+  const biasLength = bias ? plan.groups * coBlocks * mr : 0;
+  const offsetsLength = phases.reduce((sum, p) => sum + p.k, 0);
+
+  // One block: struct, phase records, offsets, bias, raw input, padded input, output (16-byte aligned).
+  const sizes = [JOB_BYTES, phases.length * PHASE_BYTES, offsetsLength * 4, biasLength * 4, rawLength * 4];
+  const padded16 = (n: number) => Math.ceil(n / 16) * 16;
+  const starts: number[] = [];
+  let total = 0;
+  for (const size of [...sizes, paddedLength * 4, outputLength * 4]) {
+    starts.push(total);
+    total += padded16(size) + 16; // slack: vector loads at the end of a buffer stay inside it
+  }
+  const ptr = heap.alloc(total);
+  const [, phasesAt, offsetsAt, biasAt, rawAt, paddedAt, outputAt] = starts.map((s) => ptr + s) as number[];
+
+  let offset = offsetsAt!;
+  let unitStart = 0;
+  const records = heap.i32(phasesAt!, phases.length * (PHASE_BYTES / 4));
+  phases.forEach((phase, p) => {
+    const r = (p * PHASE_BYTES) / 4;
+    records[r + PHASE.unitStart / 4] = unitStart;
+    records[r + PHASE.rowCount / 4] = phase.rows.count;
+    records[r + PHASE.colCount / 4] = phase.cols.count;
+    records[r + PHASE.k / 4] = phase.k;
+    records[r + PHASE.offsets / 4] = offset;
+    records[r + PHASE.weights / 4] = weights + layout.phaseOffsets[p]! * 4;
+    records[r + PHASE.weightsGroupStride / 4] = layout.groupStrides[p]! * 4;
+    records[r + PHASE.outOffset / 4] = (phase.rows.first * plan.outWidth + phase.cols.first) * 4;
+    phaseOffsets(plan, tiling, p, heap.i32(offset, phase.k));
+    offset += phase.k * 4;
+    unitStart += coBlocks * phase.rows.count;
+  });
+  if (bias) packBias(plan, tiling, bias, heap.f32(biasAt!, biasLength));
+
+  const units = plan.batch * plan.groups * unitStart;
+  const outPlane = plan.outHeight * plan.outWidth;
+  const fields: Record<keyof typeof JOB, number> = {
+    units,
+    chunk: Math.max(1, Math.floor(units / (threads * CLAIMS_PER_THREAD))),
+    counter: 0,
+    groups: plan.groups,
+    unitsPerImageGroup: unitStart,
+    phaseCount: phases.length,
+    phases: phasesAt!,
+    input: paddedAt!,
+    inImageStride: plan.inChannels * tiling.planeStride * 4,
+    inGroupStride: plan.inChannelsPerGroup * tiling.planeStride * 4,
+    inRowStride: padWidth * 4,
+    output: outputAt!,
+    outImageStride: plan.outputImageSize * 4,
+    outRowStride: plan.outWidth * 4,
+    outPlane: outPlane * 4,
+    coutG: plan.outChannelsPerGroup,
+    mr,
+    bias: bias ? biasAt! : 0,
+    rowStep: plan.stride[0] * plan.outWidth * 4,
+    colStep: plan.stride[1] * 4,
+    coBlocks,
+    raw: rawAt!,
+    planes,
+    inH: plan.inHeight,
+    inW: plan.inWidth,
+    padH: padHeight,
+    padTop,
+    padLeft,
+    inPlaneStride: tiling.planeStride * 4,
+  };
+  const struct = heap.i32(ptr, JOB_BYTES / 4);
+  for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value;
+  return { ptr, raw: rawAt!, output: outputAt!, outputLength };
+}

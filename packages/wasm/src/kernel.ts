@@ -1,0 +1,46 @@
+import { KERNEL_BINARY, MAX_PAGES } from './kernel-binary.js';
+
+/** The exports of `asm/kernel.ts`; both take the address of a job struct. */
+export interface KernelExports {
+  pad(job: number): void;
+  run(job: number): void;
+}
+
+export interface Kernel {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  readonly shared: boolean;
+}
+
+const INITIAL_PAGES = 256; // 16 MiB
+
+/** Whether this runtime can share a memory with workers. */
+export function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles and instantiates the threaded (shared memory) or the single-threaded kernel. */
+export async function instantiateKernel(shared: boolean): Promise<Kernel> {
+  const module = await WebAssembly.compile(
+    decodeBase64(shared ? KERNEL_BINARY.threaded : KERNEL_BINARY.single),
+  );
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: INITIAL_PAGES });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { module, memory, exports: instance.exports as unknown as KernelExports, shared };
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

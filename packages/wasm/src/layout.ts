@@ -1,0 +1,48 @@
+/**
+ * Byte offsets of the job struct and of one phase record, as `asm/kernel.ts` reads them.
+ * Every field is an i32; pointers and strides are in bytes.
+ */
+export const JOB = {
+  units: 0,
+  chunk: 4,
+  counter: 8,
+  groups: 12,
+  unitsPerImageGroup: 16,
+  phaseCount: 20,
+  phases: 24,
+  input: 28,
+  inImageStride: 32,
+  inGroupStride: 36,
+  inRowStride: 40,
+  output: 44,
+  outImageStride: 48,
+  outRowStride: 52,
+  outPlane: 56,
+  coutG: 60,
+  mr: 64,
+  bias: 68,
+  rowStep: 72,
+  colStep: 76,
+  coBlocks: 80,
+  raw: 84,
+  planes: 88,
+  inH: 92,
+  inW: 96,
+  padH: 100,
+  padTop: 104,
+  padLeft: 108,
+  inPlaneStride: 112,
+} as const;
+export const JOB_BYTES = 128;
+
+export const PHASE = {
+  unitStart: 0,
+  rowCount: 4,
+  colCount: 8,
+  k: 12,
+  offsets: 16,
+  weights: 20,
+  weightsGroupStride: 24,
+  outOffset: 28,
+} as const;
+export const PHASE_BYTES = 32;
