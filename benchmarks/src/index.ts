@@ -1,0 +1,12 @@
+export { type BenchSettings, FULL, QUICK, runBenchmarks } from './bench.js';
+export { type CheckResult, checkOutput, type Expected, expected } from './check.js';
+export { type Change, changesText, compareResults } from './compare.js';
+export { resultsMarkdown } from './markdown.js';
+export { convTransposeModel, type OnnxConvTransposeSpec } from './onnx.js';
+export { RUNNERS, selectRunners } from './peers/registry.js';
+export type { Kind, RunnerSpec } from './peers/types.js';
+export { ProtoWriter, readFields } from './protobuf.js';
+export type { BackendResult, Cell, CellStatus, Results } from './results.js';
+export { gflops, quantile, type Summary, summarize } from './stats.js';
+export { resultsSvg } from './svg.js';
+export { type Case, loadWorkloads, makeCase, type Workload, workloadFlops } from './workloads.js';
