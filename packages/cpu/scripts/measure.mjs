@@ -1,0 +1,152 @@
+// Speed check of the built package on the shared workloads, side by side in one run:
+// @convt/cpu with 1 and 2 threads, a naive scatter loop and tfjs-backend-cpu (when installed).
+// GFLOP/s use the workloads' nominal flops. Usage: node scripts/measure.mjs [name-filter] [rounds]
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Random, resolveConvTranspose2d, tensor } from '@convt/core';
+import { createBackend } from '../dist/index.js';
+
+const [filter = '', roundsArg = '5'] = process.argv.slice(2);
+const rounds = Number(roundsArg);
+const { workloads } = JSON.parse(
+  readFileSync(new URL('../../../benchmarks/workloads.json', import.meta.url), 'utf8'),
+);
+
+function naive(p, x, w, b) {
+  const [sh, sw] = p.stride;
+  const [ph, pw] = p.padding;
+  const [dh, dw] = p.dilation;
+  const out = new Float32Array(p.batch * p.outputImageSize);
+  for (let n = 0; n < p.batch; n++)
+    for (let ci = 0; ci < p.inChannels; ci++) {
+      const g = Math.floor(ci / p.inChannelsPerGroup);
+      for (let ih = 0; ih < p.inHeight; ih++)
+        for (let iw = 0; iw < p.inWidth; iw++) {
+          const xv = x[((n * p.inChannels + ci) * p.inHeight + ih) * p.inWidth + iw];
+          for (let ocg = 0; ocg < p.outChannelsPerGroup; ocg++) {
+            const co = g * p.outChannelsPerGroup + ocg;
+            for (let kh = 0; kh < p.kernelHeight; kh++) {
+              const oh = ih * sh - ph + kh * dh;
+              if (oh < 0 || oh >= p.outHeight) continue;
+              for (let kw = 0; kw < p.kernelWidth; kw++) {
+                const ow = iw * sw - pw + kw * dw;
+                if (ow < 0 || ow >= p.outWidth) continue;
+                const wv = w[((ci * p.outChannelsPerGroup + ocg) * p.kernelHeight + kh) * p.kernelWidth + kw];
+                out[((n * p.outChannels + co) * p.outHeight + oh) * p.outWidth + ow] += xv * wv;
+              }
+            }
+          }
+        }
+    }
+  const plane = p.outHeight * p.outWidth;
+  for (let i = 0; i < out.length; i++) out[i] += b[Math.floor(i / plane) % p.outChannels];
+  return out;
+}
+
+async function loadTfjs() {
+  try {
+    const require = createRequire(new URL('../../../benchmarks/package.json', import.meta.url));
+    const tf = await import(require.resolve('@tensorflow/tfjs-core'));
+    await import(require.resolve('@tensorflow/tfjs-backend-cpu'));
+    await tf.setBackend('cpu');
+    return tf;
+  } catch {
+    return null;
+  }
+}
+
+function tfjsCall(tf, p, x, w, b) {
+  if (p.groups !== 1 || p.dilation[0] !== 1 || p.dilation[1] !== 1) return null;
+  const [N, C, H, W] = p.inputShape;
+  const nhwc = new Float32Array(x.length);
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++)
+      for (let i = 0; i < H * W; i++) nhwc[(n * H * W + i) * C + c] = x[(n * C + c) * H * W + i];
+  const [ci, co, kh, kw] = p.weightShape;
+  const f = new Float32Array(w.length);
+  for (let i = 0; i < ci; i++)
+    for (let o = 0; o < co; o++)
+      for (let y = 0; y < kh; y++)
+        for (let z = 0; z < kw; z++)
+          f[((y * kw + z) * co + o) * ci + i] = w[((i * co + o) * kh + y) * kw + z];
+  const xt = tf.tensor4d(nhwc, [N, H, W, C]);
+  const ft = tf.tensor4d(f, [kh, kw, co, ci]);
+  const bt = tf.tensor1d(b);
+  const shape = [N, p.outHeight, p.outWidth, p.outChannels];
+  return () => {
+    const y = tf.tidy(() => tf.add(tf.conv2dTranspose(xt, ft, shape, p.stride, p.padding[0]), bt));
+    const data = y.dataSync();
+    y.dispose();
+    return data;
+  };
+}
+
+// Wall time and this process's CPU time (all threads), in ms. On a loaded machine CPU time
+// is the steadier yardstick for single-threaded contenders; wall time is what threads improve.
+async function time(fn) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+// The fastest of the rounds: the machine is shared, and other load only ever adds time.
+const best = (a) => Math.min(...a);
+
+const tf = await loadTfjs();
+const one = await createBackend({ threads: 1 });
+const two = await createBackend({ threads: 2 });
+const rows = [];
+for (const wl of workloads.filter((w) => w.name.includes(filter))) {
+  const rng = new Random(1);
+  const options = {
+    stride: wl.stride ?? 1,
+    padding: wl.padding ?? 0,
+    outputPadding: wl.outputPadding ?? 0,
+    dilation: wl.dilation ?? 1,
+    groups: wl.groups ?? 1,
+  };
+  const groups = options.groups;
+  const cin = wl.input[1];
+  const wShape = [cin, wl.outChannels / groups, wl.kernelSize, wl.kernelSize];
+  const rand = (shape) => {
+    const t = tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+    rng.fill(t.data, -1, 1);
+    return t;
+  };
+  const x = rand(wl.input);
+  const w = rand(wShape);
+  const b = rand([wl.outChannels]);
+  const plan = resolveConvTranspose2d(x.shape, w.shape, b.shape, options);
+  const contenders = {
+    cpu1: () => one.convTranspose2d(x, w, b, options),
+    cpu2: () => two.convTranspose2d(x, w, b, options),
+    naive: () => naive(plan, x.data, w.data, b.data),
+  };
+  const tfRun = tf && tfjsCall(tf, plan, x.data, w.data, b.data);
+  if (tfRun) contenders.tfjs = tfRun;
+  const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (const fn of Object.values(contenders)) await fn(); // warm-up (first run: JIT, worker start)
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, fn] of Object.entries(contenders)) times[k].push(await time(fn));
+  }
+  const gflops = (k, clock) =>
+    times[k] ? plan.flops / best(times[k].map((t) => t[clock])) / 1e6 : Number.NaN;
+  const row = { name: wl.name, mflop: plan.flops / 1e6 };
+  for (const k of ['cpu1', 'cpu2', 'naive', 'tfjs']) row[k] = gflops(k, 'wall');
+  for (const k of ['cpu1', 'naive', 'tfjs']) row[`${k}_cpu`] = gflops(k, 'cpu');
+  row['1T/naive'] = row.cpu1_cpu / row.naive_cpu;
+  row['1T/tfjs'] = row.cpu1_cpu / row.tfjs_cpu;
+  row['2T/1T'] = row.cpu2 / row.cpu1;
+  rows.push(row);
+  console.log(
+    Object.entries(row)
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? v.toFixed(2) : v}`)
+      .join('  '),
+  );
+}
+await one.dispose();
+await two.dispose();

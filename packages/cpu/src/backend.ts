@@ -1,0 +1,113 @@
+import {
+  allocate,
+  type Backend,
+  type BackendCapabilities,
+  type ConvTranspose2dOptions,
+  ConvTransposeError,
+  DTYPES,
+  planCall,
+  type Tensor,
+} from '@convt/core';
+import { runSharedUnits, runUnits } from './compute.js';
+import type { Buffers } from './kernel.js';
+import { WorkerPool } from './pool.js';
+import { reportedCores, sharedMemoryAvailable } from './runtime.js';
+import { type Data, toShared } from './shared.js';
+import { planWork } from './work.js';
+
+export interface CpuBackendOptions {
+  /** Threads to compute with, the calling thread included; default: every core the runtime reports. */
+  readonly threads?: number;
+  /**
+   * Nominal flops below which a call runs on the calling thread alone, since waking workers costs
+   * more than it saves on tiny layers. Default 4e6; 0 sends every call to the workers.
+   */
+  readonly minParallelFlops?: number;
+}
+
+export interface CpuBackend extends Backend {
+  readonly capabilities: BackendCapabilities & { readonly sharedMemory: boolean; readonly kernel: string };
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates the pure-TypeScript backend. Workers start on the first call that can use them and stop
+ * on `dispose()`. Without shared memory (a page that is not cross-origin isolated) it runs on one thread.
+ */
+export async function createBackend(options: CpuBackendOptions = {}): Promise<CpuBackend> {
+  const { threads: requested, minParallelFlops = 4e6 } = options;
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
+    throw new ConvTransposeError({
+      code: 'INVALID_OPTION_TYPE',
+      parameter: 'threads',
+      value: requested,
+      rule: 'must be an integer >= 1',
+    });
+  }
+  const sharedMemory = sharedMemoryAvailable();
+  const threads = sharedMemory ? (requested ?? Math.max(1, await reportedCores())) : 1;
+  let pool: Promise<WorkerPool> | null = null;
+
+  // Starts the pool on first use, and again after a worker died.
+  const workers = async (): Promise<WorkerPool> => {
+    const current = pool && (await pool.catch(() => null));
+    if (current && !current.broken) return current;
+    if (current) void current.terminate();
+    pool = WorkerPool.start(threads - 1);
+    return pool;
+  };
+
+  return {
+    name: 'cpu',
+    capabilities: {
+      dtypes: DTYPES,
+      // Every product and sum is a float64 (JS number) operation; float32 is rounded once, on store.
+      precision: { float32: 2 ** -53, float64: 2 ** -53 },
+      threads,
+      sharedMemory,
+      kernel: 'output-phase gather, 4x4 register-blocked tiles',
+    },
+
+    async convTranspose2d(
+      input: Tensor,
+      weight: Tensor,
+      bias?: Tensor | null,
+      options?: ConvTranspose2dOptions,
+    ): Promise<Tensor> {
+      const { plan, dtype } = planCall(input, weight, bias, options, DTYPES, 'cpu');
+      const size = plan.batch * plan.outputImageSize;
+      const parallel = threads > 1 && plan.flops >= minParallelFlops;
+      const work = planWork(plan, parallel ? threads : 1, weight.data);
+      if (!parallel) {
+        const out = allocate(dtype, size);
+        runUnits(work, { x: input.data, w: weight.data, b: bias?.data ?? null, out }, 0, work.units);
+        return { shape: plan.outputShape, data: out };
+      }
+      const pool = await workers();
+      const buffers: Buffers = {
+        x: toShared(input.data),
+        w: toShared(weight.data),
+        b: bias ? toShared(bias.data) : null,
+        out: sharedArray(dtype === 'float64', size),
+      };
+      const counter = new Int32Array(new SharedArrayBuffer(4));
+      const others = pool.run({ work, buffers, counter });
+      runSharedUnits(work, buffers, counter);
+      await others;
+      return { shape: plan.outputShape, data: buffers.out };
+    },
+
+    async dispose() {
+      const current = pool;
+      pool = null;
+      const started = current && (await current.catch(() => null));
+      if (started) await started.terminate();
+    },
+  };
+}
+
+function sharedArray(float64: boolean, length: number): Data {
+  return float64
+    ? new Float64Array(new SharedArrayBuffer(length * 8))
+    : new Float32Array(new SharedArrayBuffer(length * 4));
+}

@@ -1,0 +1,221 @@
+/**
+ * Register-blocked micro-kernels. Each call computes a run of `tiles` tiles along one output row of
+ * one phase; a tile is 4 or 1 output channels × 4, 8 or 1 columns. Every partial sum stays in a local
+ * (a float64 register in JS engines) and each output is stored exactly once, bias added last.
+ *
+ * The reduction walks table entries `[k0, k1)`: `xo[k]` is the input offset of product `k` (relative
+ * to the tile's first column) and the weights are packed alongside, `p[ps + (k - k0) * co + c]` for
+ * output channel `c` of the tile. Tables list products input channel by input channel, then row tap,
+ * then column tap: the order of the reference scatter loop, so every output's sum is formed the same
+ * way whichever tile shape or thread computes it.
+ *
+ * Shared parameters, all plain numbers and arrays:
+ *   x, p, out, b   float64 input workspace, packed float64 weights, output, bias (or null)
+ *   co             the first output channel (for the bias)
+ *   xs             input offset of the first tile's first column
+ *   o, oCo, oStep  output index of the first tile's first element; elements between output channels
+ *                  (OH * OW) and between consecutive columns of the phase (the column stride)
+ */
+
+export type Data = Float32Array | Float64Array;
+
+/** 4 output channels × 4 columns per tile: 16 accumulators, 8 loads per 16 multiply-adds. */
+export function row4x4(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oCo: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  const b1 = b === null ? 0 : b[co + 1]!;
+  const b2 = b === null ? 0 : b[co + 2]!;
+  const b3 = b === null ? 0 : b[co + 3]!;
+  for (let t = 0; t < tiles; t++, xs += 4, o += 4 * oStep) {
+    let a00 = 0,
+      a01 = 0,
+      a02 = 0,
+      a03 = 0;
+    let a10 = 0,
+      a11 = 0,
+      a12 = 0,
+      a13 = 0;
+    let a20 = 0,
+      a21 = 0,
+      a22 = 0,
+      a23 = 0;
+    let a30 = 0,
+      a31 = 0,
+      a32 = 0,
+      a33 = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi += 4) {
+      const xi = xs + xo[k]!;
+      const x0 = x[xi]!,
+        x1 = x[xi + 1]!,
+        x2 = x[xi + 2]!,
+        x3 = x[xi + 3]!;
+      const w0 = p[pi]!,
+        w1 = p[pi + 1]!,
+        w2 = p[pi + 2]!,
+        w3 = p[pi + 3]!;
+      a00 += x0 * w0;
+      a01 += x1 * w0;
+      a02 += x2 * w0;
+      a03 += x3 * w0;
+      a10 += x0 * w1;
+      a11 += x1 * w1;
+      a12 += x2 * w1;
+      a13 += x3 * w1;
+      a20 += x0 * w2;
+      a21 += x1 * w2;
+      a22 += x2 * w2;
+      a23 += x3 * w2;
+      a30 += x0 * w3;
+      a31 += x1 * w3;
+      a32 += x2 * w3;
+      a33 += x3 * w3;
+    }
+    let q = o;
+    out[q] = a00 + b0;
+    out[q + oStep] = a01 + b0;
+    out[q + 2 * oStep] = a02 + b0;
+    out[q + 3 * oStep] = a03 + b0;
+    q += oCo;
+    out[q] = a10 + b1;
+    out[q + oStep] = a11 + b1;
+    out[q + 2 * oStep] = a12 + b1;
+    out[q + 3 * oStep] = a13 + b1;
+    q += oCo;
+    out[q] = a20 + b2;
+    out[q + oStep] = a21 + b2;
+    out[q + 2 * oStep] = a22 + b2;
+    out[q + 3 * oStep] = a23 + b2;
+    q += oCo;
+    out[q] = a30 + b3;
+    out[q + oStep] = a31 + b3;
+    out[q + 2 * oStep] = a32 + b3;
+    out[q + 3 * oStep] = a33 + b3;
+  }
+}
+
+/** 4 output channels × 1 column per tile: the columns left over after 4-wide tiles. */
+export function row4x1(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oCo: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  const b1 = b === null ? 0 : b[co + 1]!;
+  const b2 = b === null ? 0 : b[co + 2]!;
+  const b3 = b === null ? 0 : b[co + 3]!;
+  for (let t = 0; t < tiles; t++, xs++, o += oStep) {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi += 4) {
+      const x0 = x[xs + xo[k]!]!;
+      a0 += x0 * p[pi]!;
+      a1 += x0 * p[pi + 1]!;
+      a2 += x0 * p[pi + 2]!;
+      a3 += x0 * p[pi + 3]!;
+    }
+    out[o] = a0 + b0;
+    out[o + oCo] = a1 + b1;
+    out[o + 2 * oCo] = a2 + b2;
+    out[o + 3 * oCo] = a3 + b3;
+  }
+}
+
+/** 1 output channel × 8 columns per tile: few output channels (RGB or 1-channel heads, depthwise). */
+export function row1x8(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  for (let t = 0; t < tiles; t++, xs += 8, o += 8 * oStep) {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      a4 = 0,
+      a5 = 0,
+      a6 = 0,
+      a7 = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi++) {
+      const xi = xs + xo[k]!;
+      const w0 = p[pi]!;
+      a0 += x[xi]! * w0;
+      a1 += x[xi + 1]! * w0;
+      a2 += x[xi + 2]! * w0;
+      a3 += x[xi + 3]! * w0;
+      a4 += x[xi + 4]! * w0;
+      a5 += x[xi + 5]! * w0;
+      a6 += x[xi + 6]! * w0;
+      a7 += x[xi + 7]! * w0;
+    }
+    out[o] = a0 + b0;
+    out[o + oStep] = a1 + b0;
+    out[o + 2 * oStep] = a2 + b0;
+    out[o + 3 * oStep] = a3 + b0;
+    out[o + 4 * oStep] = a4 + b0;
+    out[o + 5 * oStep] = a5 + b0;
+    out[o + 6 * oStep] = a6 + b0;
+    out[o + 7 * oStep] = a7 + b0;
+  }
+}
+
+/** 1 output channel × 1 column per tile: whatever the wider tiles leave. */
+export function row1x1(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  for (let t = 0; t < tiles; t++, xs++, o += oStep) {
+    let a = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi++) a += x[xs + xo[k]!]! * p[pi]!;
+    out[o] = a + b0;
+  }
+}

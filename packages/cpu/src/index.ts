@@ -1,0 +1,1 @@
+export { type CpuBackend, type CpuBackendOptions, createBackend } from './backend.js';
