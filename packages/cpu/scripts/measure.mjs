@@ -1,13 +1,14 @@
 // Speed check of the built package on the shared workloads, side by side in one run:
 // @convt/cpu with 1 and 2 threads, a naive scatter loop and tfjs-backend-cpu (when installed).
-// GFLOP/s use the workloads' nominal flops. Usage: node scripts/measure.mjs [name-filter] [rounds]
+// GFLOP/s use the workloads' nominal flops; each figure is the median of the rounds.
+// Usage: node scripts/measure.mjs [name-filter] [rounds]
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Random, resolveConvTranspose2d, tensor } from '@convt/core';
 import { createBackend } from '../dist/index.js';
 
-const [filter = '', roundsArg = '5'] = process.argv.slice(2);
+const [filter = '', roundsArg = '7'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const { workloads } = JSON.parse(
   readFileSync(new URL('../../../benchmarks/workloads.json', import.meta.url), 'utf8'),
@@ -82,19 +83,34 @@ function tfjsCall(tf, p, x, w, b) {
   };
 }
 
-// Wall time and this process's CPU time (all threads), in ms. On a loaded machine CPU time
-// is the steadier yardstick for single-threaded contenders; wall time is what threads improve.
-async function time(fn) {
+// Wall time and this process's CPU time (all threads) per call, in ms, over `calls` calls. On a
+// loaded machine CPU time is the steadier yardstick for single-threaded contenders; wall time is
+// what threads improve.
+async function time(fn, calls) {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  await fn();
-  const wall = performance.now() - t0;
+  for (let i = 0; i < calls; i++) await fn();
+  const wall = (performance.now() - t0) / calls;
   const cpu = process.cpuUsage(c0);
-  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 / calls };
 }
 
-// The fastest of the rounds: the machine is shared, and other load only ever adds time.
-const best = (a) => Math.min(...a);
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// Warms a contender up until the JIT has settled (at least 5 calls and 300 ms), and returns how
+// many calls one round makes so that it lasts about 50 ms.
+async function warm(fn) {
+  let calls = 0;
+  const t0 = performance.now();
+  while (calls < 5 || performance.now() - t0 < 300) {
+    await fn();
+    calls++;
+  }
+  return Math.max(1, Math.round(50 / ((performance.now() - t0) / calls)));
+}
 
 const tf = await loadTfjs();
 const one = await createBackend({ threads: 1 });
@@ -129,12 +145,13 @@ for (const wl of workloads.filter((w) => w.name.includes(filter))) {
   const tfRun = tf && tfjsCall(tf, plan, x.data, w.data, b.data);
   if (tfRun) contenders.tfjs = tfRun;
   const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const fn of Object.values(contenders)) await fn(); // warm-up (first run: JIT, worker start)
+  const calls = {};
+  for (const [k, fn] of Object.entries(contenders)) calls[k] = await warm(fn);
   for (let r = 0; r < rounds; r++) {
-    for (const [k, fn] of Object.entries(contenders)) times[k].push(await time(fn));
+    for (const [k, fn] of Object.entries(contenders)) times[k].push(await time(fn, calls[k]));
   }
   const gflops = (k, clock) =>
-    times[k] ? plan.flops / best(times[k].map((t) => t[clock])) / 1e6 : Number.NaN;
+    times[k] ? plan.flops / median(times[k].map((t) => t[clock])) / 1e6 : Number.NaN;
   const row = { name: wl.name, mflop: plan.flops / 1e6 };
   for (const k of ['cpu1', 'cpu2', 'naive', 'tfjs']) row[k] = gflops(k, 'wall');
   for (const k of ['cpu1', 'naive', 'tfjs']) row[`${k}_cpu`] = gflops(k, 'cpu');

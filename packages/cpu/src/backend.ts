@@ -77,7 +77,7 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       const { plan, dtype } = planCall(input, weight, bias, options, DTYPES, 'cpu');
       const size = plan.batch * plan.outputImageSize;
       const parallel = threads > 1 && plan.flops >= minParallelFlops;
-      const work = planWork(plan, parallel ? threads : 1, weight.data);
+      const work = planWork(plan, parallel ? threads : 1);
       if (!parallel) {
         const out = allocate(dtype, size);
         runUnits(work, { x: input.data, w: weight.data, b: bias?.data ?? null, out }, 0, work.units);

@@ -1,6 +1,6 @@
 /**
  * Register-blocked micro-kernels. Each call computes a run of `tiles` tiles along one output row of
- * one phase; a tile is 4 or 1 output channels × 4, 8 or 1 columns. Every partial sum stays in a local
+ * one phase; a tile is 4, 3, 2 or 1 output channels × 4, 8 or 1 columns. Every partial sum stays in a local
  * (a float64 register in JS engines) and each output is stored exactly once, bias added last.
  *
  * The reduction walks table entries `[k0, k1)`: `xo[k]` is the input offset of product `k` (relative
@@ -107,6 +107,137 @@ export function row4x4(
   }
 }
 
+/** 3 output channels × 4 columns per tile: the last channels of a group that has 3 left. */
+export function row3x4(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oCo: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  const b1 = b === null ? 0 : b[co + 1]!;
+  const b2 = b === null ? 0 : b[co + 2]!;
+  for (let t = 0; t < tiles; t++, xs += 4, o += 4 * oStep) {
+    let a00 = 0,
+      a01 = 0,
+      a02 = 0,
+      a03 = 0;
+    let a10 = 0,
+      a11 = 0,
+      a12 = 0,
+      a13 = 0;
+    let a20 = 0,
+      a21 = 0,
+      a22 = 0,
+      a23 = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi += 3) {
+      const xi = xs + xo[k]!;
+      const x0 = x[xi]!,
+        x1 = x[xi + 1]!,
+        x2 = x[xi + 2]!,
+        x3 = x[xi + 3]!;
+      const w0 = p[pi]!,
+        w1 = p[pi + 1]!,
+        w2 = p[pi + 2]!;
+      a00 += x0 * w0;
+      a01 += x1 * w0;
+      a02 += x2 * w0;
+      a03 += x3 * w0;
+      a10 += x0 * w1;
+      a11 += x1 * w1;
+      a12 += x2 * w1;
+      a13 += x3 * w1;
+      a20 += x0 * w2;
+      a21 += x1 * w2;
+      a22 += x2 * w2;
+      a23 += x3 * w2;
+    }
+    let q = o;
+    out[q] = a00 + b0;
+    out[q + oStep] = a01 + b0;
+    out[q + 2 * oStep] = a02 + b0;
+    out[q + 3 * oStep] = a03 + b0;
+    q += oCo;
+    out[q] = a10 + b1;
+    out[q + oStep] = a11 + b1;
+    out[q + 2 * oStep] = a12 + b1;
+    out[q + 3 * oStep] = a13 + b1;
+    q += oCo;
+    out[q] = a20 + b2;
+    out[q + oStep] = a21 + b2;
+    out[q + 2 * oStep] = a22 + b2;
+    out[q + 3 * oStep] = a23 + b2;
+  }
+}
+
+/** 2 output channels × 4 columns per tile: the last channels of a group that has 2 left. */
+export function row2x4(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oCo: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  const b1 = b === null ? 0 : b[co + 1]!;
+  for (let t = 0; t < tiles; t++, xs += 4, o += 4 * oStep) {
+    let a00 = 0,
+      a01 = 0,
+      a02 = 0,
+      a03 = 0;
+    let a10 = 0,
+      a11 = 0,
+      a12 = 0,
+      a13 = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi += 2) {
+      const xi = xs + xo[k]!;
+      const x0 = x[xi]!,
+        x1 = x[xi + 1]!,
+        x2 = x[xi + 2]!,
+        x3 = x[xi + 3]!;
+      const w0 = p[pi]!,
+        w1 = p[pi + 1]!;
+      a00 += x0 * w0;
+      a01 += x1 * w0;
+      a02 += x2 * w0;
+      a03 += x3 * w0;
+      a10 += x0 * w1;
+      a11 += x1 * w1;
+      a12 += x2 * w1;
+      a13 += x3 * w1;
+    }
+    let q = o;
+    out[q] = a00 + b0;
+    out[q + oStep] = a01 + b0;
+    out[q + 2 * oStep] = a02 + b0;
+    out[q + 3 * oStep] = a03 + b0;
+    q += oCo;
+    out[q] = a10 + b1;
+    out[q + oStep] = a11 + b1;
+    out[q + 2 * oStep] = a12 + b1;
+    out[q + 3 * oStep] = a13 + b1;
+  }
+}
+
 /** 4 output channels × 1 column per tile: the columns left over after 4-wide tiles. */
 export function row4x1(
   x: Float64Array,
@@ -196,8 +327,12 @@ export function row1x8(
   }
 }
 
-/** 1 output channel × 1 column per tile: whatever the wider tiles leave. */
-export function row1x1(
+/**
+ * 1 output channel × 8 columns per tile over a column phase of 2 taps whose inputs are consecutive
+ * columns (tap `t` reads column `j - t` of tap 0's): the table lists each (input channel, row tap)
+ * as 2 entries, and one window of 9 loads serves all 16 products.
+ */
+export function row1x8taps2(
   x: Float64Array,
   p: Float64Array,
   out: Data,
@@ -213,9 +348,163 @@ export function row1x1(
   tiles: number,
 ): void {
   const b0 = b === null ? 0 : b[co]!;
+  for (let t = 0; t < tiles; t++, xs += 8, o += 8 * oStep) {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      a4 = 0,
+      a5 = 0,
+      a6 = 0,
+      a7 = 0;
+    for (let k = k0, pi = ps; k < k1; k += 2, pi += 2) {
+      const xi = xs + xo[k]!;
+      const xm1 = x[xi - 1]!,
+        x0 = x[xi]!,
+        x1 = x[xi + 1]!,
+        x2 = x[xi + 2]!,
+        x3 = x[xi + 3]!,
+        x4 = x[xi + 4]!,
+        x5 = x[xi + 5]!,
+        x6 = x[xi + 6]!,
+        x7 = x[xi + 7]!;
+      const w0 = p[pi]!,
+        w1 = p[pi + 1]!;
+      a0 += x0 * w0;
+      a0 += xm1 * w1;
+      a1 += x1 * w0;
+      a1 += x0 * w1;
+      a2 += x2 * w0;
+      a2 += x1 * w1;
+      a3 += x3 * w0;
+      a3 += x2 * w1;
+      a4 += x4 * w0;
+      a4 += x3 * w1;
+      a5 += x5 * w0;
+      a5 += x4 * w1;
+      a6 += x6 * w0;
+      a6 += x5 * w1;
+      a7 += x7 * w0;
+      a7 += x6 * w1;
+    }
+    out[o] = a0 + b0;
+    out[o + oStep] = a1 + b0;
+    out[o + 2 * oStep] = a2 + b0;
+    out[o + 3 * oStep] = a3 + b0;
+    out[o + 4 * oStep] = a4 + b0;
+    out[o + 5 * oStep] = a5 + b0;
+    out[o + 6 * oStep] = a6 + b0;
+    out[o + 7 * oStep] = a7 + b0;
+  }
+}
+
+/**
+ * 1 output channel × 8 columns per tile over a column phase of 3 taps whose inputs are consecutive
+ * columns (tap `t` reads column `j - t` of tap 0's): the table lists each (input channel, row tap)
+ * as 3 entries, and one window of 10 loads serves all 24 products.
+ */
+export function row1x8taps3(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  for (let t = 0; t < tiles; t++, xs += 8, o += 8 * oStep) {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      a4 = 0,
+      a5 = 0,
+      a6 = 0,
+      a7 = 0;
+    for (let k = k0, pi = ps; k < k1; k += 3, pi += 3) {
+      const xi = xs + xo[k]!;
+      const xm2 = x[xi - 2]!,
+        xm1 = x[xi - 1]!,
+        x0 = x[xi]!,
+        x1 = x[xi + 1]!,
+        x2 = x[xi + 2]!,
+        x3 = x[xi + 3]!,
+        x4 = x[xi + 4]!,
+        x5 = x[xi + 5]!,
+        x6 = x[xi + 6]!,
+        x7 = x[xi + 7]!;
+      const w0 = p[pi]!,
+        w1 = p[pi + 1]!,
+        w2 = p[pi + 2]!;
+      a0 += x0 * w0;
+      a0 += xm1 * w1;
+      a0 += xm2 * w2;
+      a1 += x1 * w0;
+      a1 += x0 * w1;
+      a1 += xm1 * w2;
+      a2 += x2 * w0;
+      a2 += x1 * w1;
+      a2 += x0 * w2;
+      a3 += x3 * w0;
+      a3 += x2 * w1;
+      a3 += x1 * w2;
+      a4 += x4 * w0;
+      a4 += x3 * w1;
+      a4 += x2 * w2;
+      a5 += x5 * w0;
+      a5 += x4 * w1;
+      a5 += x3 * w2;
+      a6 += x6 * w0;
+      a6 += x5 * w1;
+      a6 += x4 * w2;
+      a7 += x7 * w0;
+      a7 += x6 * w1;
+      a7 += x5 * w2;
+    }
+    out[o] = a0 + b0;
+    out[o + oStep] = a1 + b0;
+    out[o + 2 * oStep] = a2 + b0;
+    out[o + 3 * oStep] = a3 + b0;
+    out[o + 4 * oStep] = a4 + b0;
+    out[o + 5 * oStep] = a5 + b0;
+    out[o + 6 * oStep] = a6 + b0;
+    out[o + 7 * oStep] = a7 + b0;
+  }
+}
+
+/**
+ * `nco` output channels × 1 column per tile: whatever the wider tiles leave, and the edge columns
+ * of exact mode. Weights are packed `nco` per entry.
+ */
+export function rowNx1(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  nco: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  o: number,
+  oCo: number,
+  oStep: number,
+  tiles: number,
+): void {
   for (let t = 0; t < tiles; t++, xs++, o += oStep) {
-    let a = 0;
-    for (let k = k0, pi = ps; k < k1; k++, pi++) a += x[xs + xo[k]!]! * p[pi]!;
-    out[o] = a + b0;
+    for (let i = 0; i < nco; i++) {
+      let a = 0;
+      for (let k = k0, pi = ps + i; k < k1; k++, pi += nco) a += x[xs + xo[k]!]! * p[pi]!;
+      out[o + i * oCo] = a + (b === null ? 0 : b[co + i]!);
+    }
   }
 }

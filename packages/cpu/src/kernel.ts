@@ -1,6 +1,22 @@
 import type { AxisPhase } from '@convt/core';
-import { type Data, row1x1, row1x8, row4x1, row4x4 } from './blocks.js';
+import {
+  type Data,
+  row1x8,
+  row1x8taps2,
+  row1x8taps3,
+  row2x4,
+  row3x4,
+  row4x1,
+  row4x4,
+  rowNx1,
+} from './blocks.js';
 import { CO_BLOCK, type Work } from './work.js';
+
+/** Packed weights one pass prepares, as float64s (1 MiB): several channel blocks when they fit. */
+const PACKED_DOUBLES = 128 * 1024;
+
+/** Unused table entries after each table (see `runUnit`). */
+const TABLE_GAP = 9;
 
 /** The tensors of one call, as flat arrays (plain or shared memory). */
 export interface Buffers {
@@ -12,8 +28,8 @@ export interface Buffers {
 
 /**
  * Per-thread scratch, grown on demand and reused by every unit this thread runs: the input band,
- * reduction tables and packed weights. All are bounded by one band of input and one channel block
- * of weights, never by the output or an im2col matrix.
+ * reduction tables and packed weights. All are bounded by one band of input and `PACKED_DOUBLES`
+ * of weights (or one channel block), never by the output or an im2col matrix.
  */
 const scratch = {
   band: new Float64Array(1024),
@@ -21,6 +37,10 @@ const scratch = {
   wo: new Int32Array(256),
   packed: new Float64Array(1024),
   starts: new Int32Array(16),
+  /** Per kernel tap: its first table entry (input channel 0) or -1 when no phase uses it... */
+  tapEntry: new Int32Array(16),
+  /** ...and the entries between consecutive input channels in its table. */
+  tapStride: new Int32Array(16),
 };
 
 /** The geometry of one unit's workspace. */
@@ -39,7 +59,9 @@ interface Band {
  * input), into a workspace, so every output of a phase reads all the phase's taps: a (row phase,
  * column phase) pair has one reduction table for the whole band and tiles run edge to edge. No tile
  * visits a tap that lands between input pixels. Channel blocks are the outer loop: a block's weights
- * are packed once per unit, in table order, and stay in cache across the band's rows.
+ * are packed once per unit, in table order, and stay in cache across the band's rows. A block with
+ * an infinite or NaN weight (where `0 * w` is NaN, not 0) runs in exact mode: edge outputs get
+ * tables of only the taps inside the input.
  */
 export function runUnit(work: Work, { x, w, b, out }: Buffers, u: number): void {
   const p = work.plan;
@@ -78,128 +100,140 @@ export function runUnit(work: Work, { x, w, b, out }: Buffers, u: number): void 
   const ws = scratch.band;
   copyBand(x, ws, (n * p.inChannels + g * cin) * H * W, H, W, cin, rowLo, rows, Wp, -work.colLo);
 
-  // Tables: one per (row phase, column phase) pair, then a slot for the exact mode's own tables.
+  // Tables: one per (row phase, column phase) pair, then room for exact mode's per-row tables.
   const pairs = rowPhases.length * colPhases.length;
-  const tableSize = cin * taps;
-  const entries = tableSize * (pairs + 1);
-  if (scratch.xo.length < entries) {
-    scratch.xo = new Int32Array(entries);
-    scratch.wo = new Int32Array(entries);
+  // A gap after each table keeps the pair tables (and the packed weights that follow them) off
+  // power-of-two strides, where their streams would share a cache set.
+  const tableSize = cin * taps + TABLE_GAP * (pairs + 1);
+  if (scratch.xo.length < 2 * tableSize) {
+    scratch.xo = new Int32Array(2 * tableSize);
+    scratch.wo = new Int32Array(2 * tableSize);
   }
-  if (scratch.packed.length < CO_BLOCK * entries) scratch.packed = new Float64Array(CO_BLOCK * entries);
+  // Channels packed in one pass: several blocks, so that weights are read in long contiguous runs.
+  const packChannels = CO_BLOCK * Math.max(1, Math.floor(PACKED_DOUBLES / (CO_BLOCK * tableSize)));
+  if (scratch.packed.length < packChannels * tableSize) {
+    scratch.packed = new Float64Array(packChannels * tableSize);
+  }
   if (scratch.starts.length < pairs + 1) scratch.starts = new Int32Array(pairs + 1);
+  if (scratch.tapEntry.length < taps) {
+    scratch.tapEntry = new Int32Array(taps);
+    scratch.tapStride = new Int32Array(taps);
+  }
   const { xo, starts, packed } = scratch;
   const wStep = coutG * taps;
-  const exact = work.exactEdges;
   let tablesEnd = 0;
-  if (!exact) {
-    for (let rp = 0; rp < rowPhases.length; rp++) {
-      for (let cp = 0; cp < colPhases.length; cp++) {
-        starts[rp * colPhases.length + cp] = tablesEnd;
-        tablesEnd = fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, wStep, KW, tablesEnd);
-      }
+  for (let rp = 0; rp < rowPhases.length; rp++) {
+    for (let cp = 0; cp < colPhases.length; cp++) {
+      starts[rp * colPhases.length + cp] = tablesEnd;
+      tablesEnd = fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, wStep, KW, tablesEnd);
+      tablesEnd += TABLE_GAP;
     }
-    starts[pairs] = tablesEnd;
   }
-  const exactStart = tableSize * pairs;
+  starts[pairs] = tablesEnd;
+  mapTaps(rowPhases, colPhases, KW, taps);
+  const exactStart = tablesEnd;
+  // Column phases whose taps read consecutive columns, for the 1-channel window tiles.
+  const windowed = colPhases.map((phase) => windowTaps(phase));
 
   const wGroup = g * cin * coutG * taps;
   const oImage = n * p.outChannels * OH * OW;
   const oCo = OH * OW;
   const oStep = p.stride[1];
 
-  for (let c = cBegin; c < cEnd; ) {
-    const nco = c + CO_BLOCK <= cEnd ? CO_BLOCK : 1;
-    const co = g * coutG + c;
-    const wc = wGroup + c * taps;
-    if (!exact) pack(w, wc, taps, nco, 0, tablesEnd, 0);
-    for (let oh = ohBegin; oh < ohEnd; oh++) {
-      const rp = oh % sh;
-      const rowPhase = rowPhases[rp]!;
-      const jr = (oh - rowPhase.first) / sh;
-      for (let cp = 0; cp < colPhases.length; cp++) {
-        const colPhase = colPhases[cp]!;
-        const count = colPhase.count;
-        const oRow = oImage + co * oCo + oh * OW + colPhase.first;
-        let k0: number;
-        let k1: number;
-        let ps: number;
-        let xs: number;
-        let lo = 0;
-        let hi = count;
-        if (exact) {
-          for (const t of colPhase.taps) {
-            lo = Math.max(lo, t.jBegin);
-            hi = Math.min(hi, t.jEnd);
+  for (let c0 = cBegin; c0 < cEnd; c0 += packChannels) {
+    const cStop = Math.min(cEnd, c0 + packChannels);
+    const finite = packWeights(w, wGroup + c0 * taps, wStep, cin, taps, cStop - c0, tableSize);
+    for (let c = c0; c < cStop; ) {
+      const nco = Math.min(CO_BLOCK, cStop - c);
+      const co = g * coutG + c;
+      const wc = wGroup + c * taps;
+      // Block regions are `CO_BLOCK * tableSize` apart; exact mode repacks its rows into its own.
+      const base = (c - c0) * tableSize;
+      const exact = !finite && !allFinite(packed, base, base + nco * tablesEnd);
+      for (let oh = ohBegin; oh < ohEnd; oh++) {
+        const rp = oh % sh;
+        const rowPhase = rowPhases[rp]!;
+        const jr = (oh - rowPhase.first) / sh;
+        for (let cp = 0; cp < colPhases.length; cp++) {
+          const colPhase = colPhases[cp]!;
+          const count = colPhase.count;
+          const oRow = oImage + co * oCo + oh * OW + colPhase.first;
+          let k0: number;
+          let k1: number;
+          let ps: number;
+          let xs: number;
+          let lo = 0;
+          let hi = count;
+          if (exact) {
+            for (const t of colPhase.taps) {
+              lo = Math.max(lo, t.jBegin);
+              hi = Math.min(hi, t.jEnd);
+            }
+            if (hi < lo) hi = lo;
+            k0 = exactStart;
+            k1 = fillTable(rowPhase, colPhase, jr, -1, cin, geometry, wStep, KW, k0);
+            ps = base;
+            pack(w, wc, taps, nco, k0, k1, ps);
+            xs = lo;
+          } else {
+            const pair = rp * colPhases.length + cp;
+            k0 = starts[pair]!;
+            k1 = starts[pair + 1]! - TABLE_GAP;
+            ps = base + k0 * nco;
+            xs = jr * Wp;
           }
-          if (hi < lo) hi = lo;
-          k0 = exactStart;
-          k1 = fillTable(rowPhase, colPhase, jr, -1, cin, geometry, wStep, KW, k0);
-          ps = 0;
-          pack(w, wc, taps, nco, k0, k1, ps);
-          xs = lo;
-        } else {
-          const pair = rp * colPhases.length + cp;
-          k0 = starts[pair]!;
-          k1 = starts[pair + 1]!;
-          ps = k0 * nco;
-          xs = jr * Wp;
-        }
-        const span = hi - lo;
-        const o = oRow + lo * oStep;
-        if (nco === CO_BLOCK) {
-          const wide = span >> 2;
-          row4x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
-          row4x1(
-            ws,
-            packed,
-            out,
-            b,
-            co,
-            xo,
-            k0,
-            k1,
-            ps,
-            xs + 4 * wide,
-            o + 4 * wide * oStep,
-            oCo,
-            oStep,
-            span & 3,
-          );
-        } else {
-          const wide = span >> 3;
-          row1x8(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
-          row1x1(
-            ws,
-            packed,
-            out,
-            b,
-            co,
-            xo,
-            k0,
-            k1,
-            ps,
-            xs + 8 * wide,
-            o + 8 * wide * oStep,
-            oStep,
-            span & 7,
-          );
-        }
-        if (exact) {
-          // Each edge column gets a table of only the taps that read inside the input.
-          for (let e = 0; e < count; e++) {
-            if (e === lo && lo < hi) e = hi;
-            if (e === count) break;
-            const kE = fillTable(rowPhase, colPhase, jr, e, cin, geometry, wStep, KW, k0);
-            pack(w, wc, taps, nco, k0, kE, 0);
-            const oE = oRow + e * oStep;
-            if (nco === CO_BLOCK) row4x1(ws, packed, out, b, co, xo, k0, kE, 0, e, oE, oCo, oStep, 1);
-            else row1x1(ws, packed, out, b, co, xo, k0, kE, 0, e, oE, oStep, 1);
+          const span = hi - lo;
+          const o = oRow + lo * oStep;
+          if (nco === 1) {
+            const wide = span >> 3;
+            const window = exact ? 0 : windowed[cp]!;
+            if (window === 2) row1x8taps2(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
+            else if (window === 3) row1x8taps3(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
+            else row1x8(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
+            const done = 8 * wide;
+            rowNx1(
+              ws,
+              packed,
+              out,
+              b,
+              co,
+              1,
+              xo,
+              k0,
+              k1,
+              ps,
+              xs + done,
+              o + done * oStep,
+              oCo,
+              oStep,
+              span & 7,
+            );
+          } else {
+            const wide = span >> 2;
+            if (nco === 4) row4x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
+            else if (nco === 3) row3x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
+            else row2x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
+            const done = 4 * wide;
+            const xr = xs + done;
+            const or = o + done * oStep;
+            if (nco === 4) row4x1(ws, packed, out, b, co, xo, k0, k1, ps, xr, or, oCo, oStep, span & 3);
+            else rowNx1(ws, packed, out, b, co, nco, xo, k0, k1, ps, xr, or, oCo, oStep, span & 3);
+          }
+          if (exact) {
+            // Each edge column gets a table of only the taps that read inside the input.
+            for (let e = 0; e < count; e++) {
+              if (e === lo && lo < hi) e = hi;
+              if (e === count) break;
+              const kE = fillTable(rowPhase, colPhase, jr, e, cin, geometry, wStep, KW, k0);
+              pack(w, wc, taps, nco, k0, kE, base);
+              const oE = oRow + e * oStep;
+              rowNx1(ws, packed, out, b, co, nco, xo, k0, kE, base, e, oE, oCo, oStep, 1);
+            }
           }
         }
       }
+      c += nco;
     }
-    c += nco;
   }
 }
 
@@ -280,4 +314,85 @@ function pack(w: Data, wc: number, taps: number, nco: number, k0: number, k1: nu
     const wi = wc + wo[k]!;
     for (let i = 0; i < nco; i++) packed[q++] = w[wi + i * taps]!;
   }
+}
+
+/**
+ * Fills `tapEntry`/`tapStride`: where each kernel tap's weight goes in the tables of `starts`, so
+ * that `packWeights` can read the weights in memory order.
+ */
+function mapTaps(
+  rowPhases: readonly AxisPhase[],
+  colPhases: readonly AxisPhase[],
+  KW: number,
+  taps: number,
+): void {
+  const { tapEntry, tapStride, starts } = scratch;
+  tapEntry.fill(-1, 0, taps);
+  for (let rp = 0; rp < rowPhases.length; rp++) {
+    const rowTaps = rowPhases[rp]!.taps;
+    for (let cp = 0; cp < colPhases.length; cp++) {
+      const colTaps = colPhases[cp]!.taps;
+      const first = starts[rp * colPhases.length + cp]!;
+      for (let ri = 0; ri < rowTaps.length; ri++) {
+        for (let ci = 0; ci < colTaps.length; ci++) {
+          const t = rowTaps[ri]!.k * KW + colTaps[ci]!.k;
+          tapEntry[t] = first + ri * colTaps.length + ci;
+          tapStride[t] = rowTaps.length * colTaps.length;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs the weights of `channels` output channels (from `w[wc]`) for every pair's table, block by
+ * block (`CO_BLOCK` channels each, `CO_BLOCK * region` entries apart), reading them in memory order:
+ * each input channel's weights for these output channels are one contiguous run. Returns false when
+ * one of them is infinite or NaN.
+ */
+function packWeights(
+  w: Data,
+  wc: number,
+  wStep: number,
+  cin: number,
+  taps: number,
+  channels: number,
+  region: number,
+): boolean {
+  const { tapEntry, tapStride, packed } = scratch;
+  let check = 0; // 0 * v is 0 for every finite v and NaN otherwise
+  for (let c = 0; c < cin; c++) {
+    const src = wc + c * wStep;
+    for (let i = 0; i < channels; i++) {
+      const lane = i % CO_BLOCK;
+      const nco = Math.min(CO_BLOCK, channels - i + lane);
+      const base = (i - lane) * region + lane;
+      const s = src + i * taps;
+      for (let t = 0; t < taps; t++) {
+        const entry = tapEntry[t]!;
+        if (entry < 0) continue;
+        const v = w[s + t]!;
+        packed[base + (entry + c * tapStride[t]!) * nco] = v;
+        check += v * 0;
+      }
+    }
+  }
+  return check === 0;
+}
+
+/** Whether `packed[begin, end)` holds only finite numbers. */
+function allFinite(packed: Float64Array, begin: number, end: number): boolean {
+  let check = 0;
+  for (let i = begin; i < end; i++) check += packed[i]! * 0;
+  return check === 0;
+}
+
+/** 2 or 3 when the phase's taps read consecutive, decreasing columns (window tiles apply), else 0. */
+function windowTaps(phase: AxisPhase): number {
+  const n = phase.taps.length;
+  if (n !== 2 && n !== 3) return 0;
+  for (let t = 1; t < n; t++) {
+    if (phase.taps[t]!.inputStart !== phase.taps[0]!.inputStart - t) return 0;
+  }
+  return n;
 }

@@ -15,7 +15,7 @@ function job(units: number) {
     b: null,
     out: shared(32 * 128 * 128),
   };
-  const work = { ...planWork(plan, 2, buffers.w), units };
+  const work = { ...planWork(plan, 2), units };
   return { work, buffers, counter: new Int32Array(new SharedArrayBuffer(4)) };
 }
 

@@ -30,18 +30,9 @@ export interface Work {
   readonly colLo: number;
   /** Columns of a workspace row: every input column any tap reads, zeros outside the input. */
   readonly paddedWidth: number;
-  /**
-   * Whether edge outputs must skip the taps that fall outside the input instead of multiplying the
-   * zero padding: needed when a weight is infinite or NaN, where `0 * w` is NaN, not 0.
-   */
-  readonly exactEdges: boolean;
 }
 
-export function planWork(
-  plan: ConvTranspose2dPlan,
-  threads: number,
-  weight: Float32Array | Float64Array,
-): Work {
+export function planWork(plan: ConvTranspose2dPlan, threads: number): Work {
   const { batch, groups, outHeight, inChannelsPerGroup, inWidth, outChannelsPerGroup } = plan;
   let colLo = 0;
   let colHi = inWidth;
@@ -80,13 +71,5 @@ export function planWork(
     units: outer * bands * chunks,
     colLo,
     paddedWidth,
-    exactEdges: !allFinite(weight),
   };
-}
-
-function allFinite(data: Float32Array | Float64Array): boolean {
-  // 0 * v is 0 for every finite v and NaN for infinities and NaN; one pass, no branches.
-  let sum = 0;
-  for (let i = 0; i < data.length; i++) sum += data[i]! * 0;
-  return sum === 0;
 }
