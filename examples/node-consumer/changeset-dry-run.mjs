@@ -2,13 +2,20 @@
 // every public package moves to one new version (the fixed group) with a CHANGELOG entry, and the
 // private workspace packages are left alone.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const publicDirs = ['packages/core', 'packages/cpu', 'packages/wasm', 'packages/gpujs', 'packages/auto', 'conformance'];
+const publicDirs = [
+  'packages/core',
+  'packages/cpu',
+  'packages/wasm',
+  'packages/gpujs',
+  'packages/auto',
+  'conformance',
+];
 const privateDirs = ['benchmarks', 'conformance/matrix', 'examples/browser', 'examples/node-consumer'];
 const pending = readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
 
@@ -25,7 +32,10 @@ try {
   for (const file of pending) cpSync(join(root, '.changeset', file), join(copy, '.changeset', file));
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
   const changeset = join(root, 'node_modules', '@changesets', 'cli', 'bin.js');
-  execFileSync(process.execPath, [changeset, 'version'], { cwd: copy, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [changeset, 'version'], {
+    cwd: copy,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
   const versions = new Set(publicDirs.map((dir) => version(dir, copy)));
   if (pending.length === 0) {
@@ -33,13 +43,22 @@ try {
   } else {
     expect(versions.size === 1, `the fixed group split into versions ${[...versions]}`);
     const [next] = versions;
+    const declaresMajor = pending.some((f) =>
+      /:\s*major\s*$/m.test(readFileSync(join(root, '.changeset', f), 'utf8')),
+    );
+    const major = (v) => Number(v.split('.')[0]);
+    expect(
+      declaresMajor || major(next) === major(version('packages/core', root)),
+      `no changeset asks for a major release, yet the group moved to ${next}`,
+    );
     for (const dir of publicDirs) {
       expect(next !== version(dir, root), `${dir} was not bumped from ${version(dir, root)}`);
       const log = readFileSync(join(copy, dir, 'CHANGELOG.md'), 'utf8');
       expect(log.includes(`## ${next}`), `${dir}/CHANGELOG.md has no ${next} entry`);
     }
   }
-  for (const dir of privateDirs) expect(version(dir, copy) === version(dir, root), `private ${dir} was versioned`);
+  for (const dir of privateDirs)
+    expect(version(dir, copy) === version(dir, root), `private ${dir} was versioned`);
   console.log(`changesets: ${pending.length} pending -> @convt/* ${[...versions][0]}`);
   console.log(`changesets: ${checks} passed, 0 failed`);
 } finally {
