@@ -1,4 +1,11 @@
-import { ConvTransposeError, convTranspose2d, Random, type Tensor, tensor } from '@convt/core';
+import {
+  type ConvTranspose2dOptions,
+  ConvTransposeError,
+  convTranspose2d,
+  Random,
+  type Tensor,
+  tensor,
+} from '@convt/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from './index.js';
 
@@ -119,4 +126,84 @@ describe('non-finite weights', () => {
       await backend.dispose();
     },
   );
+});
+
+describe('weight cache', () => {
+  const backends = Promise.all([1, 2].map((threads) => createBackend({ threads, minParallelFlops: 0 })));
+  afterAll(async () => Promise.all((await backends).map((b) => b.dispose())));
+  const x = random([2, 8, 6, 5], 11);
+  const options = { stride: 2, padding: 1 };
+  const reference = (w: Tensor, opts: ConvTranspose2dOptions = options) =>
+    Array.from(convTranspose2d(x, w, null, opts).data);
+
+  it('gives identical results on a hit', async () => {
+    const w = random([8, 6, 4, 4], 12);
+    for (const backend of await backends) {
+      const first = await backend.convTranspose2d(x, w, null, options);
+      const second = await backend.convTranspose2d(x, w, null, options);
+      expect(Array.from(first.data)).toEqual(reference(w));
+      expect(Array.from(second.data)).toEqual(reference(w));
+    }
+  });
+
+  it('packs the same weights again for another geometry', async () => {
+    const w = random([8, 6, 4, 4], 13);
+    const others = [
+      { stride: 1 },
+      { stride: 3, padding: 2, dilation: 2 },
+      { stride: [2, 1], padding: [0, 1] },
+    ];
+    for (const backend of await backends) {
+      for (const opts of [options, ...others, options] as ConvTranspose2dOptions[]) {
+        const result = await backend.convTranspose2d(x, w, null, opts);
+        expect(Array.from(result.data)).toEqual(reference(w, opts));
+      }
+    }
+  });
+
+  it('notices a weight rewritten in place', async () => {
+    const w = random([8, 6, 4, 4], 14);
+    for (const backend of await backends) {
+      await backend.convTranspose2d(x, w, null, options);
+      const fresh = random([8, 6, 4, 4], 15 + backend.capabilities.threads);
+      w.data.set(fresh.data);
+      expect(Array.from((await backend.convTranspose2d(x, w, null, options)).data)).toEqual(reference(w));
+      w.data.fill(0.25);
+      expect(Array.from((await backend.convTranspose2d(x, w, null, options)).data)).toEqual(reference(w));
+    }
+  });
+
+  it('repacks a single edited value after forget', async () => {
+    const w = random([8, 6, 4, 4], 16);
+    for (const backend of await backends) {
+      await backend.convTranspose2d(x, w, null, options);
+      w.data[5] = (w.data[5] as number) + 1; // between sampled values: a contract case for forget
+      backend.forget(w);
+      expect(Array.from((await backend.convTranspose2d(x, w, null, options)).data)).toEqual(reference(w));
+    }
+  });
+
+  it('keeps a non-finite weight exact on a hit', async () => {
+    const w = random([8, 6, 4, 4], 17);
+    w.data[0] = Number.NaN;
+    for (const backend of await backends) {
+      for (let i = 0; i < 2; i++) {
+        const result = await backend.convTranspose2d(x, w, null, options);
+        expect(Array.from(result.data)).toEqual(reference(w));
+      }
+    }
+  });
+
+  it('computes without caching when the budget is 0', async () => {
+    const backend = await createBackend({ threads: 1, weightCacheBytes: 0 });
+    const w = random([8, 6, 4, 4], 18);
+    await backend.convTranspose2d(x, w, null, options);
+    w.data[5] = (w.data[5] as number) + 1;
+    expect(Array.from((await backend.convTranspose2d(x, w, null, options)).data)).toEqual(reference(w));
+    await backend.dispose();
+  });
+
+  it.each([-1, Number.NaN])('rejects weightCacheBytes=%s', async (weightCacheBytes) => {
+    await expect(createBackend({ weightCacheBytes })).rejects.toThrow(ConvTransposeError);
+  });
 });

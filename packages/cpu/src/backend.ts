@@ -10,9 +10,11 @@ import {
 } from '@convt/core';
 import { runSharedUnits, runUnits } from './compute.js';
 import type { Buffers } from './kernel.js';
+import { packLayer } from './layout.js';
 import { WorkerPool } from './pool.js';
 import { reportedCores, sharedMemoryAvailable } from './runtime.js';
 import { type Data, toShared } from './shared.js';
+import { WeightCache } from './weight-cache.js';
 import { planWork } from './work.js';
 
 export interface CpuBackendOptions {
@@ -23,10 +25,18 @@ export interface CpuBackendOptions {
    * more than it saves on tiny layers. Default 4e6; 0 sends every call to the workers.
    */
   readonly minParallelFlops?: number;
+  /**
+   * Most bytes of packed weights kept between calls (float64, about 2× the float32 weights);
+   * default 256 MiB, 0 keeps none. See the README on weight caching.
+   */
+  readonly weightCacheBytes?: number;
 }
 
 export interface CpuBackend extends Backend {
   readonly capabilities: BackendCapabilities & { readonly sharedMemory: boolean; readonly kernel: string };
+  /** Drops the packed copies of a weight edited in place (see the README on weight caching). */
+  forget(weight: Tensor): void;
+  /** Stops the workers and drops the packed weights. */
   dispose(): Promise<void>;
 }
 
@@ -35,7 +45,7 @@ export interface CpuBackend extends Backend {
  * on `dispose()`. Without shared memory (a page that is not cross-origin isolated) it runs on one thread.
  */
 export async function createBackend(options: CpuBackendOptions = {}): Promise<CpuBackend> {
-  const { threads: requested, minParallelFlops = 4e6 } = options;
+  const { threads: requested, minParallelFlops = 4e6, weightCacheBytes = 256 * 2 ** 20 } = options;
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
     throw new ConvTransposeError({
       code: 'INVALID_OPTION_TYPE',
@@ -44,9 +54,19 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       rule: 'must be an integer >= 1',
     });
   }
+  if (typeof weightCacheBytes !== 'number' || !(weightCacheBytes >= 0)) {
+    throw new ConvTransposeError({
+      code: 'INVALID_OPTION_TYPE',
+      parameter: 'weightCacheBytes',
+      value: weightCacheBytes,
+      rule: 'must be a number >= 0',
+    });
+  }
   const sharedMemory = sharedMemoryAvailable();
   const threads = sharedMemory ? (requested ?? Math.max(1, await reportedCores())) : 1;
   let pool: Promise<WorkerPool> | null = null;
+  // Packed weights in shared memory when workers may read them.
+  const cache = new WeightCache(weightCacheBytes, threads > 1);
 
   // Starts the pool on first use, and again after a worker died.
   const workers = async (): Promise<WorkerPool> => {
@@ -78,15 +98,20 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       const size = plan.batch * plan.outputImageSize;
       const parallel = threads > 1 && plan.flops >= minParallelFlops;
       const work = planWork(plan, parallel ? threads : 1);
+      const { layout } = work;
+      const { packed, finite } = cache.get(weight.data, layout.key, layout.length, (into) =>
+        packLayer(plan, layout, weight.data, into),
+      );
       if (!parallel) {
         const out = allocate(dtype, size);
-        runUnits(work, { x: input.data, w: weight.data, b: bias?.data ?? null, out }, 0, work.units);
+        runUnits(work, { x: input.data, packed, finite, b: bias?.data ?? null, out }, 0, work.units);
         return { shape: plan.outputShape, data: out };
       }
       const pool = await workers();
       const buffers: Buffers = {
         x: toShared(input.data),
-        w: toShared(weight.data),
+        packed,
+        finite,
         b: bias ? toShared(bias.data) : null,
         out: sharedArray(dtype === 'float64', size),
       };
@@ -97,7 +122,12 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       return { shape: plan.outputShape, data: buffers.out };
     },
 
+    forget(weight: Tensor) {
+      cache.forget(weight.data);
+    },
+
     async dispose() {
+      cache.clear();
       const current = pool;
       pool = null;
       const started = current && (await current.catch(() => null));

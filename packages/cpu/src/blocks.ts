@@ -107,6 +107,153 @@ export function row4x4(
   }
 }
 
+/**
+ * 4 output channels × 4 columns × 2 rows of a row phase per tile (rows `xRow` apart in the
+ * workspace, `oRow` apart in the output): each weight load serves 8 outputs, for layers whose
+ * reduction is long and whose weights do not stay in L1 (DCGAN's first layers).
+ */
+export function row4x4x2(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  xRow: number,
+  o: number,
+  oRow: number,
+  oCo: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const bias0 = b === null ? 0 : b[co]!;
+  const bias1 = b === null ? 0 : b[co + 1]!;
+  const bias2 = b === null ? 0 : b[co + 2]!;
+  const bias3 = b === null ? 0 : b[co + 3]!;
+  for (let t = 0; t < tiles; t++, xs += 4, o += 4 * oStep) {
+    let a00 = 0,
+      r00 = 0;
+    let a01 = 0,
+      r01 = 0;
+    let a02 = 0,
+      r02 = 0;
+    let a03 = 0,
+      r03 = 0;
+    let a10 = 0,
+      r10 = 0;
+    let a11 = 0,
+      r11 = 0;
+    let a12 = 0,
+      r12 = 0;
+    let a13 = 0,
+      r13 = 0;
+    let a20 = 0,
+      r20 = 0;
+    let a21 = 0,
+      r21 = 0;
+    let a22 = 0,
+      r22 = 0;
+    let a23 = 0,
+      r23 = 0;
+    let a30 = 0,
+      r30 = 0;
+    let a31 = 0,
+      r31 = 0;
+    let a32 = 0,
+      r32 = 0;
+    let a33 = 0,
+      r33 = 0;
+    for (let k = k0, pi = ps; k < k1; k++, pi += 4) {
+      const xi = xs + xo[k]!;
+      const yi = xi + xRow;
+      const x0 = x[xi]!,
+        x1 = x[xi + 1]!,
+        x2 = x[xi + 2]!,
+        x3 = x[xi + 3]!;
+      const y0 = x[yi]!,
+        y1 = x[yi + 1]!,
+        y2 = x[yi + 2]!,
+        y3 = x[yi + 3]!;
+      const w0 = p[pi]!,
+        w1 = p[pi + 1]!,
+        w2 = p[pi + 2]!,
+        w3 = p[pi + 3]!;
+      a00 += x0 * w0;
+      r00 += y0 * w0;
+      a01 += x1 * w0;
+      r01 += y1 * w0;
+      a02 += x2 * w0;
+      r02 += y2 * w0;
+      a03 += x3 * w0;
+      r03 += y3 * w0;
+      a10 += x0 * w1;
+      r10 += y0 * w1;
+      a11 += x1 * w1;
+      r11 += y1 * w1;
+      a12 += x2 * w1;
+      r12 += y2 * w1;
+      a13 += x3 * w1;
+      r13 += y3 * w1;
+      a20 += x0 * w2;
+      r20 += y0 * w2;
+      a21 += x1 * w2;
+      r21 += y1 * w2;
+      a22 += x2 * w2;
+      r22 += y2 * w2;
+      a23 += x3 * w2;
+      r23 += y3 * w2;
+      a30 += x0 * w3;
+      r30 += y0 * w3;
+      a31 += x1 * w3;
+      r31 += y1 * w3;
+      a32 += x2 * w3;
+      r32 += y2 * w3;
+      a33 += x3 * w3;
+      r33 += y3 * w3;
+    }
+    let q = o;
+    out[q] = a00 + bias0;
+    out[q + oRow] = r00 + bias0;
+    out[q + oStep] = a01 + bias0;
+    out[q + oStep + oRow] = r01 + bias0;
+    out[q + 2 * oStep] = a02 + bias0;
+    out[q + 2 * oStep + oRow] = r02 + bias0;
+    out[q + 3 * oStep] = a03 + bias0;
+    out[q + 3 * oStep + oRow] = r03 + bias0;
+    q += oCo;
+    out[q] = a10 + bias1;
+    out[q + oRow] = r10 + bias1;
+    out[q + oStep] = a11 + bias1;
+    out[q + oStep + oRow] = r11 + bias1;
+    out[q + 2 * oStep] = a12 + bias1;
+    out[q + 2 * oStep + oRow] = r12 + bias1;
+    out[q + 3 * oStep] = a13 + bias1;
+    out[q + 3 * oStep + oRow] = r13 + bias1;
+    q += oCo;
+    out[q] = a20 + bias2;
+    out[q + oRow] = r20 + bias2;
+    out[q + oStep] = a21 + bias2;
+    out[q + oStep + oRow] = r21 + bias2;
+    out[q + 2 * oStep] = a22 + bias2;
+    out[q + 2 * oStep + oRow] = r22 + bias2;
+    out[q + 3 * oStep] = a23 + bias2;
+    out[q + 3 * oStep + oRow] = r23 + bias2;
+    q += oCo;
+    out[q] = a30 + bias3;
+    out[q + oRow] = r30 + bias3;
+    out[q + oStep] = a31 + bias3;
+    out[q + oStep + oRow] = r31 + bias3;
+    out[q + 2 * oStep] = a32 + bias3;
+    out[q + 2 * oStep + oRow] = r32 + bias3;
+    out[q + 3 * oStep] = a33 + bias3;
+    out[q + 3 * oStep + oRow] = r33 + bias3;
+  }
+}
+
 /** 3 output channels × 4 columns per tile: the last channels of a group that has 3 left. */
 export function row3x4(
   x: Float64Array,

@@ -54,6 +54,8 @@ const geometries: Geometry[] = [
     options: { stride: 5, padding: [0, 1], dilation: [1, 4] },
   },
   { input: [2, 9, 10, 13], outChannels: 13, kernel: [4, 4], options: { stride: 2, padding: 1 }, bias: false },
+  // Long reductions (two-row tiles), with an odd row count per phase and 4 + 4 + 1 channels.
+  { input: [1, 160, 5, 6], outChannels: 9, kernel: [4, 4], options: { stride: 2, padding: 1 } },
 ];
 
 function random(shape: number[], dtype: 'float32' | 'float64', rng: Random): Tensor {

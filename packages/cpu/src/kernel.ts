@@ -8,39 +8,37 @@ import {
   row3x4,
   row4x1,
   row4x4,
+  row4x4x2,
   rowNx1,
 } from './blocks.js';
-import { CO_BLOCK, type Work } from './work.js';
+import { CO_BLOCK, TABLE_GAP } from './layout.js';
+import type { Work } from './work.js';
 
-/** Packed weights one pass prepares, as float64s (1 MiB): several channel blocks when they fit. */
-const PACKED_DOUBLES = 128 * 1024;
-
-/** Unused table entries after each table (see `runUnit`). */
-const TABLE_GAP = 9;
+/** Table entries from which two-row tiles pay: 4 channels' weights then fill 16 KiB or more. */
+const TWIN_ENTRIES = 512;
 
 /** The tensors of one call, as flat arrays (plain or shared memory). */
 export interface Buffers {
   readonly x: Data;
-  readonly w: Data;
+  /** The layer's weights packed as `work.layout` says. */
+  readonly packed: Float64Array;
+  /** Whether every packed weight is finite (else blocks with a non-finite one run in exact mode). */
+  readonly finite: boolean;
   readonly b: Data | null;
   readonly out: Data;
 }
 
 /**
  * Per-thread scratch, grown on demand and reused by every unit this thread runs: the input band,
- * reduction tables and packed weights. All are bounded by one band of input and `PACKED_DOUBLES`
- * of weights (or one channel block), never by the output or an im2col matrix.
+ * reduction tables and exact mode's packed rows. All are bounded by one band of input and one
+ * channel block's tables, never by the output or an im2col matrix.
  */
 const scratch = {
   band: new Float64Array(1024),
   xo: new Int32Array(256),
-  wo: new Int32Array(256),
-  packed: new Float64Array(1024),
-  starts: new Int32Array(16),
-  /** Per kernel tap: its first table entry (input channel 0) or -1 when no phase uses it... */
-  tapEntry: new Int32Array(16),
-  /** ...and the entries between consecutive input channels in its table. */
-  tapStride: new Int32Array(16),
+  /** Exact mode: the entry of the phase pair's table each row table entry takes its weights from. */
+  src: new Int32Array(256),
+  exact: new Float64Array(1024),
 };
 
 /** The geometry of one unit's workspace. */
@@ -58,16 +56,16 @@ interface Band {
  * The input rows the band reads are copied as float64, with zeros around (rows and columns outside the
  * input), into a workspace, so every output of a phase reads all the phase's taps: a (row phase,
  * column phase) pair has one reduction table for the whole band and tiles run edge to edge. No tile
- * visits a tap that lands between input pixels. Channel blocks are the outer loop: a block's weights
- * are packed once per unit, in table order, and stay in cache across the band's rows. A block with
- * an infinite or NaN weight (where `0 * w` is NaN, not 0) runs in exact mode: edge outputs get
- * tables of only the taps inside the input.
+ * visits a tap that lands between input pixels. Channel blocks are the outer loop, so a block's
+ * packed weights (shared by every unit, read only) stay in cache across the band's rows. A block
+ * with an infinite or NaN weight (where `0 * w` is NaN, not 0) runs in exact mode: edge outputs get
+ * tables of only the taps inside the input, their weights copied from the block's.
  */
-export function runUnit(work: Work, { x, w, b, out }: Buffers, u: number): void {
+export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: number): void {
   const p = work.plan;
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, kernelHeight: KH, kernelWidth: KW } = p;
   const { groups, inChannelsPerGroup: cin, outChannelsPerGroup: coutG } = p;
-  const taps = KH * KW;
+  const { tableSize, starts } = work.layout;
   const chunk = u % work.chunks;
   let rest = (u - chunk) / work.chunks;
   const band = rest % work.bands;
@@ -100,140 +98,114 @@ export function runUnit(work: Work, { x, w, b, out }: Buffers, u: number): void 
   const ws = scratch.band;
   copyBand(x, ws, (n * p.inChannels + g * cin) * H * W, H, W, cin, rowLo, rows, Wp, -work.colLo);
 
-  // Tables: one per (row phase, column phase) pair, then room for exact mode's per-row tables.
-  const pairs = rowPhases.length * colPhases.length;
-  // A gap after each table keeps the pair tables (and the packed weights that follow them) off
-  // power-of-two strides, where their streams would share a cache set.
-  const tableSize = cin * taps + TABLE_GAP * (pairs + 1);
-  if (scratch.xo.length < 2 * tableSize) {
-    scratch.xo = new Int32Array(2 * tableSize);
-    scratch.wo = new Int32Array(2 * tableSize);
+  // Input offsets of the pair tables, at the layout's entries; exact mode's row tables follow.
+  const exactStart = starts[starts.length - 1]!;
+  if (scratch.xo.length < exactStart + cin * KH * KW) {
+    scratch.xo = new Int32Array(exactStart + cin * KH * KW);
+    scratch.src = new Int32Array(exactStart + cin * KH * KW);
   }
-  // Channels packed in one pass: several blocks, so that weights are read in long contiguous runs.
-  const packChannels = CO_BLOCK * Math.max(1, Math.floor(PACKED_DOUBLES / (CO_BLOCK * tableSize)));
-  if (scratch.packed.length < packChannels * tableSize) {
-    scratch.packed = new Float64Array(packChannels * tableSize);
-  }
-  if (scratch.starts.length < pairs + 1) scratch.starts = new Int32Array(pairs + 1);
-  if (scratch.tapEntry.length < taps) {
-    scratch.tapEntry = new Int32Array(taps);
-    scratch.tapStride = new Int32Array(taps);
-  }
-  const { xo, starts, packed } = scratch;
-  const wStep = coutG * taps;
-  let tablesEnd = 0;
+  const { xo } = scratch;
   for (let rp = 0; rp < rowPhases.length; rp++) {
     for (let cp = 0; cp < colPhases.length; cp++) {
-      starts[rp * colPhases.length + cp] = tablesEnd;
-      tablesEnd = fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, wStep, KW, tablesEnd);
-      tablesEnd += TABLE_GAP;
+      const pair = rp * colPhases.length + cp;
+      fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, starts[pair]!, starts[pair]!);
     }
   }
-  starts[pairs] = tablesEnd;
-  mapTaps(rowPhases, colPhases, KW, taps);
-  const exactStart = tablesEnd;
+  let longest = 0;
+  for (let pair = 0; pair + 1 < starts.length; pair++) {
+    longest = Math.max(longest, starts[pair + 1]! - starts[pair]! - TABLE_GAP);
+  }
   // Column phases whose taps read consecutive columns, for the 1-channel window tiles.
   const windowed = colPhases.map((phase) => windowTaps(phase));
 
-  const wGroup = g * cin * coutG * taps;
   const oImage = n * p.outChannels * OH * OW;
   const oCo = OH * OW;
   const oStep = p.stride[1];
 
-  for (let c0 = cBegin; c0 < cEnd; c0 += packChannels) {
-    const cStop = Math.min(cEnd, c0 + packChannels);
-    const finite = packWeights(w, wGroup + c0 * taps, wStep, cin, taps, cStop - c0, tableSize);
-    for (let c = c0; c < cStop; ) {
-      const nco = Math.min(CO_BLOCK, cStop - c);
-      const co = g * coutG + c;
-      const wc = wGroup + c * taps;
-      // Block regions are `CO_BLOCK * tableSize` apart; exact mode repacks its rows into its own.
-      const base = (c - c0) * tableSize;
-      const exact = !finite && !allFinite(packed, base, base + nco * tablesEnd);
-      for (let oh = ohBegin; oh < ohEnd; oh++) {
-        const rp = oh % sh;
-        const rowPhase = rowPhases[rp]!;
-        const jr = (oh - rowPhase.first) / sh;
-        for (let cp = 0; cp < colPhases.length; cp++) {
-          const colPhase = colPhases[cp]!;
-          const count = colPhase.count;
-          const oRow = oImage + co * oCo + oh * OW + colPhase.first;
-          let k0: number;
-          let k1: number;
-          let ps: number;
-          let xs: number;
-          let lo = 0;
-          let hi = count;
-          if (exact) {
-            for (const t of colPhase.taps) {
-              lo = Math.max(lo, t.jBegin);
-              hi = Math.min(hi, t.jEnd);
-            }
-            if (hi < lo) hi = lo;
-            k0 = exactStart;
-            k1 = fillTable(rowPhase, colPhase, jr, -1, cin, geometry, wStep, KW, k0);
-            ps = base;
-            pack(w, wc, taps, nco, k0, k1, ps);
-            xs = lo;
-          } else {
-            const pair = rp * colPhases.length + cp;
-            k0 = starts[pair]!;
-            k1 = starts[pair + 1]! - TABLE_GAP;
-            ps = base + k0 * nco;
-            xs = jr * Wp;
+  for (let c = cBegin; c < cEnd; ) {
+    const nco = Math.min(CO_BLOCK, cEnd - c);
+    const co = g * coutG + c;
+    const base = co * tableSize;
+    const exact = !finite && !allFinite(packed, base, base + nco * exactStart);
+    if (exact && scratch.exact.length < nco * cin * KH * KW) {
+      scratch.exact = new Float64Array(nco * cin * KH * KW);
+    }
+    // With long reductions (a block's weights for one pair outgrow half of L1), 4-channel blocks
+    // take two rows of a row phase per tile, `oh` and its twin `oh + sh`: dcgan1 1.2× by CPU time.
+    const twins = nco === 4 && !exact && longest >= TWIN_ENTRIES;
+    const rowStep = sh * OW;
+    for (let oh = ohBegin; oh < ohEnd; oh++) {
+      if (twins && Math.floor((oh - ohBegin) / sh) % 2 === 1) continue; // its lead's twin
+      const twin = twins && oh + sh < ohEnd;
+      const rp = oh % sh;
+      const rowPhase = rowPhases[rp]!;
+      const jr = (oh - rowPhase.first) / sh;
+      for (let cp = 0; cp < colPhases.length; cp++) {
+        const colPhase = colPhases[cp]!;
+        const count = colPhase.count;
+        const pair = rp * colPhases.length + cp;
+        const oRow = oImage + co * oCo + oh * OW + colPhase.first;
+        let pk = packed;
+        let k0: number;
+        let k1: number;
+        let ps: number;
+        let xs: number;
+        let lo = 0;
+        let hi = count;
+        if (exact) {
+          for (const t of colPhase.taps) {
+            lo = Math.max(lo, t.jBegin);
+            hi = Math.min(hi, t.jEnd);
           }
-          const span = hi - lo;
-          const o = oRow + lo * oStep;
-          if (nco === 1) {
-            const wide = span >> 3;
-            const window = exact ? 0 : windowed[cp]!;
-            if (window === 2) row1x8taps2(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
-            else if (window === 3) row1x8taps3(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
-            else row1x8(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
-            const done = 8 * wide;
-            rowNx1(
-              ws,
-              packed,
-              out,
-              b,
-              co,
-              1,
-              xo,
-              k0,
-              k1,
-              ps,
-              xs + done,
-              o + done * oStep,
-              oCo,
-              oStep,
-              span & 7,
-            );
-          } else {
-            const wide = span >> 2;
-            if (nco === 4) row4x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
-            else if (nco === 3) row3x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
-            else row2x4(ws, packed, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
-            const done = 4 * wide;
-            const xr = xs + done;
-            const or = o + done * oStep;
-            if (nco === 4) row4x1(ws, packed, out, b, co, xo, k0, k1, ps, xr, or, oCo, oStep, span & 3);
-            else rowNx1(ws, packed, out, b, co, nco, xo, k0, k1, ps, xr, or, oCo, oStep, span & 3);
-          }
-          if (exact) {
-            // Each edge column gets a table of only the taps that read inside the input.
-            for (let e = 0; e < count; e++) {
-              if (e === lo && lo < hi) e = hi;
-              if (e === count) break;
-              const kE = fillTable(rowPhase, colPhase, jr, e, cin, geometry, wStep, KW, k0);
-              pack(w, wc, taps, nco, k0, kE, base);
-              const oE = oRow + e * oStep;
-              rowNx1(ws, packed, out, b, co, nco, xo, k0, kE, base, e, oE, oCo, oStep, 1);
-            }
+          if (hi < lo) hi = lo;
+          k0 = exactStart;
+          k1 = fillTable(rowPhase, colPhase, jr, -1, cin, geometry, starts[pair]!, k0);
+          pk = repack(packed, base, nco, k0, k1);
+          ps = 0;
+          xs = lo;
+        } else {
+          k0 = starts[pair]!;
+          k1 = starts[pair + 1]! - TABLE_GAP;
+          ps = base + k0 * nco;
+          xs = jr * Wp;
+        }
+        const span = hi - lo;
+        const o = oRow + lo * oStep;
+        if (nco === 1) {
+          const wide = span >> 3;
+          const window = exact ? 0 : windowed[cp]!;
+          if (window === 2) row1x8taps2(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
+          else if (window === 3) row1x8taps3(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
+          else row1x8(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
+          const done = 8 * wide;
+          rowNx1(ws, pk, out, b, co, 1, xo, k0, k1, ps, xs + done, o + done * oStep, oCo, oStep, span & 7);
+        } else {
+          const wide = span >> 2;
+          if (twin) row4x4x2(ws, pk, out, b, co, xo, k0, k1, ps, xs, Wp, o, rowStep, oCo, oStep, wide);
+          else if (nco === 4) row4x4(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
+          else if (nco === 3) row3x4(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
+          else row2x4(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oCo, oStep, wide);
+          const done = 4 * wide;
+          const xr = xs + done;
+          const or = o + done * oStep;
+          if (nco === 4) row4x1(ws, pk, out, b, co, xo, k0, k1, ps, xr, or, oCo, oStep, span & 3);
+          if (twin) row4x1(ws, pk, out, b, co, xo, k0, k1, ps, xr + Wp, or + rowStep, oCo, oStep, span & 3);
+          if (nco !== 4) rowNx1(ws, pk, out, b, co, nco, xo, k0, k1, ps, xr, or, oCo, oStep, span & 3);
+        }
+        if (exact) {
+          // Each edge column gets a table of only the taps that read inside the input.
+          for (let e = 0; e < count; e++) {
+            if (e === lo && lo < hi) e = hi;
+            if (e === count) break;
+            const kE = fillTable(rowPhase, colPhase, jr, e, cin, geometry, starts[pair]!, k0);
+            const pe = repack(packed, base, nco, k0, kE);
+            const oE = oRow + e * oStep;
+            rowNx1(ws, pe, out, b, co, nco, xo, k0, kE, 0, e, oE, oCo, oStep, 1);
           }
         }
       }
-      c += nco;
     }
+    c += nco;
   }
 }
 
@@ -272,10 +244,10 @@ function copyBand(
 /**
  * Writes, from entry `k`, the reduction table of `rowPhase` × `colPhase` in sum order (input channel,
  * row tap, column tap) and returns the entry after its last. `xo` holds workspace offsets relative to
- * the tile's first column, `wo` weight offsets relative to the block's first output channel.
- * With `jr < 0` the table serves every row of the phase (the caller adds `jr * Wp`); with `jr >= 0` it
- * is for that row only and leaves out row taps outside the input; with `edge >= 0` it is for that one
- * column (the caller adds it) and leaves out column taps outside the input too.
+ * the tile's first column. With `jr < 0` the table serves every row of the phase (the caller adds
+ * `jr * Wp`); with `jr >= 0` it is for that row only and leaves out row taps outside the input; with
+ * `edge >= 0` it is for that one column (the caller adds it) and leaves out column taps outside the
+ * input too. `src` gets, for each entry, its entry in the pair's full table (which starts at `first`).
  */
 function fillTable(
   rowPhase: AxisPhase,
@@ -284,100 +256,45 @@ function fillTable(
   edge: number,
   cin: number,
   { rowLo, rows, Wp, colLo }: Band,
-  wStep: number,
-  KW: number,
+  first: number,
   k: number,
 ): number {
-  const { xo, wo } = scratch;
+  const { xo, src } = scratch;
   const exact = jr >= 0;
-  for (let c = 0; c < cin; c++) {
-    for (const rt of rowPhase.taps) {
-      if (exact && (jr < rt.jBegin || jr >= rt.jEnd)) continue;
+  const rowTaps = rowPhase.taps;
+  const colTaps = colPhase.taps;
+  for (let c = 0, full = first; c < cin; c++) {
+    for (const rt of rowTaps) {
+      if (exact && (jr < rt.jBegin || jr >= rt.jEnd)) {
+        full += colTaps.length;
+        continue;
+      }
       const xRow = (c * rows + rt.inputStart + (exact ? jr : 0) - rowLo) * Wp - colLo;
-      const wRow = c * wStep + rt.k * KW;
-      for (const ct of colPhase.taps) {
-        if (edge >= 0 && (edge < ct.jBegin || edge >= ct.jEnd)) continue;
-        xo[k] = xRow + ct.inputStart;
-        wo[k] = wRow + ct.k;
-        k++;
+      for (const ct of colTaps) {
+        if (edge < 0 || (edge >= ct.jBegin && edge < ct.jEnd)) {
+          xo[k] = xRow + ct.inputStart;
+          src[k] = full;
+          k++;
+        }
+        full++;
       }
     }
   }
   return k;
 }
 
-/** Packs, from `packed[dst]`, the weights of table entries `[k0, k1)` for `nco` output channels. */
-function pack(w: Data, wc: number, taps: number, nco: number, k0: number, k1: number, dst: number): void {
-  const { wo, packed } = scratch;
-  let q = dst;
+/**
+ * Copies the weights of table entries `[k0, k1)` (see `fillTable`'s `src`) for the `nco` channels
+ * of the block at `packed[base]` into the exact-mode scratch, from index 0, and returns it.
+ */
+function repack(packed: Float64Array, base: number, nco: number, k0: number, k1: number): Float64Array {
+  const { src, exact } = scratch;
+  let q = 0;
   for (let k = k0; k < k1; k++) {
-    const wi = wc + wo[k]!;
-    for (let i = 0; i < nco; i++) packed[q++] = w[wi + i * taps]!;
+    const s = base + src[k]! * nco;
+    for (let i = 0; i < nco; i++) exact[q++] = packed[s + i]!;
   }
-}
-
-/**
- * Fills `tapEntry`/`tapStride`: where each kernel tap's weight goes in the tables of `starts`, so
- * that `packWeights` can read the weights in memory order.
- */
-function mapTaps(
-  rowPhases: readonly AxisPhase[],
-  colPhases: readonly AxisPhase[],
-  KW: number,
-  taps: number,
-): void {
-  const { tapEntry, tapStride, starts } = scratch;
-  tapEntry.fill(-1, 0, taps);
-  for (let rp = 0; rp < rowPhases.length; rp++) {
-    const rowTaps = rowPhases[rp]!.taps;
-    for (let cp = 0; cp < colPhases.length; cp++) {
-      const colTaps = colPhases[cp]!.taps;
-      const first = starts[rp * colPhases.length + cp]!;
-      for (let ri = 0; ri < rowTaps.length; ri++) {
-        for (let ci = 0; ci < colTaps.length; ci++) {
-          const t = rowTaps[ri]!.k * KW + colTaps[ci]!.k;
-          tapEntry[t] = first + ri * colTaps.length + ci;
-          tapStride[t] = rowTaps.length * colTaps.length;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Packs the weights of `channels` output channels (from `w[wc]`) for every pair's table, block by
- * block (`CO_BLOCK` channels each, `CO_BLOCK * region` entries apart), reading them in memory order:
- * each input channel's weights for these output channels are one contiguous run. Returns false when
- * one of them is infinite or NaN.
- */
-function packWeights(
-  w: Data,
-  wc: number,
-  wStep: number,
-  cin: number,
-  taps: number,
-  channels: number,
-  region: number,
-): boolean {
-  const { tapEntry, tapStride, packed } = scratch;
-  let check = 0; // 0 * v is 0 for every finite v and NaN otherwise
-  for (let c = 0; c < cin; c++) {
-    const src = wc + c * wStep;
-    for (let i = 0; i < channels; i++) {
-      const lane = i % CO_BLOCK;
-      const nco = Math.min(CO_BLOCK, channels - i + lane);
-      const base = (i - lane) * region + lane;
-      const s = src + i * taps;
-      for (let t = 0; t < taps; t++) {
-        const entry = tapEntry[t]!;
-        if (entry < 0) continue;
-        const v = w[s + t]!;
-        packed[base + (entry + c * tapStride[t]!) * nco] = v;
-        check += v * 0;
-      }
-    }
-  }
-  return check === 0;
+  return exact;
 }
 
 /** Whether `packed[begin, end)` holds only finite numbers. */

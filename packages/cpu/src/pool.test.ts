@@ -9,13 +9,14 @@ function job(units: number) {
   const shape = [1, 32, 64, 64];
   const plan = resolveConvTranspose2d(shape, [32, 32, 4, 4], null, { stride: 2, padding: 1 });
   const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+  const work = { ...planWork(plan, 2), units };
   const buffers: Buffers = {
     x: shared(32 * 64 * 64),
-    w: shared(32 * 32 * 16),
+    packed: new Float64Array(new SharedArrayBuffer(work.layout.length * 8)),
+    finite: true,
     b: null,
     out: shared(32 * 128 * 128),
   };
-  const work = { ...planWork(plan, 2), units };
   return { work, buffers, counter: new Int32Array(new SharedArrayBuffer(4)) };
 }
 

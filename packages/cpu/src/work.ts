@@ -1,7 +1,7 @@
 import type { ConvTranspose2dPlan } from '@convt/core';
+import { CO_BLOCK, type Layout, planLayout } from './layout.js';
 
-/** Output channels one wide tile computes together. */
-export const CO_BLOCK = 4;
+export { CO_BLOCK };
 
 /** Bytes of float64 input a band copies into its workspace, so that it stays in a core's L2. */
 const BAND_INPUT_BYTES = 192 * 1024;
@@ -20,6 +20,8 @@ const UNITS_PER_THREAD = 8;
  */
 export interface Work {
   readonly plan: ConvTranspose2dPlan;
+  /** Where the packed weights put each table entry. */
+  readonly layout: Layout;
   readonly bandRows: number;
   readonly bands: number;
   /** Output channels (of a group) per chunk: a multiple of `CO_BLOCK`. */
@@ -64,6 +66,7 @@ export function planWork(plan: ConvTranspose2dPlan, threads: number): Work {
   const bands = Math.ceil(outHeight / bandRows);
   return {
     plan,
+    layout: planLayout(plan),
     bandRows,
     bands,
     chunkChannels: chunkBlocks * CO_BLOCK,
