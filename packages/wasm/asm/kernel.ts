@@ -1,12 +1,14 @@
 // ConvTranspose2d kernels: the gather form per output phase as an implicit GEMM.
 //
 // The host (src/job.ts) writes one job struct and a table of phase records into memory, then every
-// thread calls `run(job)`. Threads claim chunks of work units from a shared counter; a unit is one
-// output row of one phase for one block of output channels, so every output is computed by exactly
-// one thread with the same instruction sequence: results do not depend on the thread count.
+// thread calls `run(job)`, the calling thread after `pad(job)`. Workers wait (blocked, not spinning)
+// until the input is padded, then every thread claims chunks of work units from a shared counter; a
+// unit is one or two output rows of one phase for one block of output channels. Every output is
+// computed by exactly one thread with the same instruction sequence: results do not depend on the
+// thread count.
 //
-// Input is pre-padded (`pad`) so that every tap of every phase reads inside the buffer for every
-// computed pixel, including the vector tail: the inner loops have no bounds tests.
+// The padded input is wide enough that every tap of every phase reads inside it for every computed
+// pixel, including the vector tail: the inner loops have no bounds tests.
 
 // Job struct: i32 fields, byte offsets. Mirrored in src/layout.ts.
 const J_UNITS: usize = 0;
@@ -39,6 +41,8 @@ const J_PAD_H: usize = 100; // padded height
 const J_PAD_TOP: usize = 104;
 const J_PAD_LEFT: usize = 108;
 const J_IN_PLANE_STRIDE: usize = 112; // bytes between padded input planes
+const J_ROW_MAJOR: usize = 116; // 1: units run over blocks within a row (input row reused from L1)
+const J_PADDED: usize = 120; // set to 1 once the input is padded
 
 // Phase record: i32 fields.
 const P_UNIT_START: usize = 0;
@@ -49,7 +53,10 @@ const P_OFFSETS: usize = 16; // K byte offsets into one group's padded input
 const P_WEIGHTS: usize = 20; // packed [group][block][K][MR]
 const P_WEIGHTS_GROUP_STRIDE: usize = 24; // bytes
 const P_OUT_OFFSET: usize = 28; // bytes of (rowFirst * outW + colFirst) * 4
-const P_SIZE: usize = 32;
+const P_ROW_UNITS: usize = 32; // units per block: ceil(rows / rows per unit)
+const P_ROWS_PER_UNIT: usize = 36; // 2 pairs the rows of narrow phases into one 8-pixel step
+const P_PARTNER: usize = 40; // record of the odd column phase computed with this one (stride 2), or 0
+const P_SIZE: usize = 48;
 
 @inline function claim(counter: usize, chunk: i32): i32 {
   if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, chunk);
@@ -58,37 +65,46 @@ const P_SIZE: usize = 32;
   return start;
 }
 
-/** Copies the raw NCHW input into the zero-padded layout the kernels read. */
-export function pad(job: usize): void {
-  const raw = load<i32>(job, J_RAW) as usize;
-  const dst = load<i32>(job, J_INPUT) as usize;
-  const planes = load<i32>(job, J_PLANES);
+/** Copies raw NCHW plane `c` into the zero-padded layout the kernels read. */
+function padPlane(job: usize, c: i32): void {
   const inH = load<i32>(job, J_IN_H);
-  const inW = load<i32>(job, J_IN_W);
-  const padH = load<i32>(job, J_PAD_H);
   const top = load<i32>(job, J_PAD_TOP);
   const left = load<i32>(job, J_PAD_LEFT) as usize;
   const rowBytes = load<i32>(job, J_IN_ROW_STRIDE) as usize;
-  const copyBytes = (inW as usize) << 2;
+  const copyBytes = (load<i32>(job, J_IN_W) as usize) << 2;
   const rightBytes = rowBytes - (left << 2) - copyBytes;
-  const planeBytes = load<i32>(job, J_IN_PLANE_STRIDE) as usize;
-  for (let c = 0; c < planes; c++) {
-    const plane = dst + (c as usize) * planeBytes;
-    const src = raw + (c as usize) * (inH as usize) * copyBytes;
-    memory.fill(plane, 0, rowBytes * (top as usize));
-    for (let h = 0; h < inH; h++) {
-      const row = plane + ((h + top) as usize) * rowBytes;
-      if (left) memory.fill(row, 0, left << 2);
-      memory.copy(row + (left << 2), src + (h as usize) * copyBytes, copyBytes);
-      if (rightBytes) memory.fill(row + (left << 2) + copyBytes, 0, rightBytes);
-    }
-    const below = padH - top - inH;
-    if (below > 0) memory.fill(plane + ((top + inH) as usize) * rowBytes, 0, rowBytes * (below as usize));
+  const plane = (load<i32>(job, J_INPUT) as usize) + (c as usize) * (load<i32>(job, J_IN_PLANE_STRIDE) as usize);
+  const src = (load<i32>(job, J_RAW) as usize) + (c as usize) * (inH as usize) * copyBytes;
+  memory.fill(plane, 0, rowBytes * (top as usize));
+  for (let h = 0; h < inH; h++) {
+    const row = plane + ((h + top) as usize) * rowBytes;
+    if (left) memory.fill(row, 0, left << 2);
+    memory.copy(row + (left << 2), src + (h as usize) * copyBytes, copyBytes);
+    if (rightBytes) memory.fill(row + (left << 2) + copyBytes, 0, rightBytes);
+  }
+  const below = load<i32>(job, J_PAD_H) - top - inH;
+  if (below > 0) memory.fill(plane + ((top + inH) as usize) * rowBytes, 0, rowBytes * (below as usize));
+}
+
+/**
+ * Pads the input, on the calling thread only, and wakes the workers waiting for it. Padding is a small
+ * part of a job; a thread that waits for others cannot yield inside wasm, and on the main thread of a
+ * browser it cannot block either, so the caller never waits for a worker here.
+ */
+export function pad(job: usize): void {
+  const planes = load<i32>(job, J_PLANES);
+  for (let c = 0; c < planes; c++) padPlane(job, c);
+  if (ASC_FEATURE_THREADS) {
+    atomic.store<i32>(job + J_PADDED, 1);
+    atomic.notify(job + J_PADDED, -1);
   }
 }
 
-/** Computes work units claimed from the job's counter until none are left. */
+/** Computes work units claimed from the job's counter until none are left (after `pad`). */
 export function run(job: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    while (atomic.load<i32>(job + J_PADDED) == 0) atomic.wait<i32>(job + J_PADDED, 0, -1);
+  }
   const units = load<i32>(job, J_UNITS);
   const chunk = load<i32>(job, J_CHUNK);
   while (true) {
@@ -113,8 +129,18 @@ function unit(job: usize, u: i32): void {
   while (phase < last && load<i32>(phase + P_SIZE, P_UNIT_START) <= local) phase += P_SIZE;
   local -= load<i32>(phase, P_UNIT_START);
   const rows = load<i32>(phase, P_ROW_COUNT);
-  const block = local / rows;
-  const jr = local - block * rows;
+  const rowUnits = load<i32>(phase, P_ROW_UNITS);
+  const blocks = load<i32>(job, J_CO_BLOCKS);
+  let block: i32, rowUnit: i32;
+  if (load<i32>(job, J_ROW_MAJOR)) {
+    rowUnit = local / blocks;
+    block = local - rowUnit * blocks;
+  } else {
+    block = local / rowUnits;
+    rowUnit = local - block * rowUnits;
+  }
+  const paired = load<i32>(phase, P_ROWS_PER_UNIT) == 2;
+  const jr = paired ? rowUnit << 1 : rowUnit;
 
   const mr = load<i32>(job, J_MR);
   const coutG = load<i32>(job, J_COUT_G);
@@ -139,10 +165,25 @@ function unit(job: usize, u: i32): void {
     (g as usize) * (load<i32>(phase, P_WEIGHTS_GROUP_STRIDE) as usize) +
     (block as usize) * kBytes;
   const biasPtr = load<i32>(job, J_BIAS) as usize;
-  const bias = biasPtr ? biasPtr + (((g * load<i32>(job, J_CO_BLOCKS) + block) * mr) as usize << 2) : 0;
+  const bias = biasPtr ? biasPtr + (((g * blocks + block) * mr) as usize << 2) : 0;
   const cols = load<i32>(phase, P_COL_COUNT);
   const colStep = load<i32>(job, J_COL_STEP) as usize;
-  if (mr == 4) {
+  const partner = load<i32>(phase, P_PARTNER) as usize;
+  if (partner) {
+    const partnerWeights =
+      (load<i32>(partner, P_WEIGHTS) as usize) + (g as usize) * (load<i32>(partner, P_WEIGHTS_GROUP_STRIDE) as usize);
+    rowMr1Interleaved(
+      input, offsets, k, weights, load<i32>(partner, P_OFFSETS) as usize, load<i32>(partner, P_K), partnerWeights,
+      bias, output, cols,
+    );
+  } else if (paired) {
+    const inRow = load<i32>(job, J_IN_ROW_STRIDE) as usize;
+    const outRow = load<i32>(job, J_ROW_STEP) as usize;
+    const second = jr + 1 < rows;
+    rowPairMr4(input, inRow, offsets, k, weights, bias, output, outRow, outPlane, colStep, cols, min(4, coutG - co), second);
+  } else if (mr == 4 && coutG - co == 3) {
+    rowMr3(input, offsets, k, weights, bias, output, outPlane, colStep, cols);
+  } else if (mr == 4) {
     rowMr4(input, offsets, k, weights, bias, output, outPlane, colStep, cols, min(4, coutG - co));
   } else {
     rowMr1(input, offsets, k, weights, bias, output, colStep, cols);
@@ -214,6 +255,114 @@ function rowMr4(
   }
 }
 
+/**
+ * A block with 3 output channels (RGB outputs: `Cout = 3`, or the last block of `Cout = 4n + 3`): the
+ * 4 x 8 kernel without the padding channel's multiply-adds. Same panels, same sums per output.
+ */
+function rowMr3(
+  input: usize, offsets: usize, k: i32, weights: usize, bias: usize,
+  output: usize, outPlane: usize, colStep: usize, cols: i32,
+): void {
+  const end = offsets + ((k as usize) << 2);
+  let b0 = f32x4.splat(0), b1 = b0, b2 = b0;
+  if (bias) {
+    b0 = v128.load32_splat(bias);
+    b1 = v128.load32_splat(bias, 4);
+    b2 = v128.load32_splat(bias, 8);
+  }
+  let j = 0;
+  for (; j + 4 < cols; j += 8) {
+    const a = input + ((j as usize) << 2);
+    let c00 = b0, c01 = b0, c10 = b1, c11 = b1, c20 = b2, c21 = b2;
+    let w = weights;
+    for (let o = offsets; o < end; o += 4) {
+      const p = a + (load<i32>(o) as usize);
+      const x0 = v128.load(p);
+      const x1 = v128.load(p, 16);
+      const w0 = v128.load32_splat(w);
+      c00 = f32x4.add(c00, f32x4.mul(w0, x0));
+      c01 = f32x4.add(c01, f32x4.mul(w0, x1));
+      const w1 = v128.load32_splat(w, 4);
+      c10 = f32x4.add(c10, f32x4.mul(w1, x0));
+      c11 = f32x4.add(c11, f32x4.mul(w1, x1));
+      const w2 = v128.load32_splat(w, 8);
+      c20 = f32x4.add(c20, f32x4.mul(w2, x0));
+      c21 = f32x4.add(c21, f32x4.mul(w2, x1));
+      w += 16;
+    }
+    const n = min(8, cols - j);
+    const out = output + (j as usize) * colStep;
+    storePixels(out, colStep, n, c00, c01);
+    storePixels(out + outPlane, colStep, n, c10, c11);
+    storePixels(out + 2 * outPlane, colStep, n, c20, c21);
+  }
+  if (j < cols) {
+    const a = input + ((j as usize) << 2);
+    let c0 = b0, c1 = b1, c2 = b2;
+    let w = weights;
+    for (let o = offsets; o < end; o += 4) {
+      const x = v128.load(a + (load<i32>(o) as usize));
+      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), x));
+      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(w, 4), x));
+      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(w, 8), x));
+      w += 16;
+    }
+    const n = cols - j;
+    const out = output + (j as usize) * colStep;
+    store4(out, colStep, n, c0);
+    store4(out + outPlane, colStep, n, c1);
+    store4(out + 2 * outPlane, colStep, n, c2);
+  }
+}
+
+/**
+ * 4 output channels x 2 rows x 4 pixels: phases at most 4 pixels wide (small images) still fill the
+ * 8 accumulators. The second row is computed into padding and dropped when `second` is false.
+ */
+function rowPairMr4(
+  input: usize, inRow: usize, offsets: usize, k: i32, weights: usize, bias: usize,
+  output: usize, outRow: usize, outPlane: usize, colStep: usize, cols: i32, channels: i32, second: bool,
+): void {
+  const end = offsets + ((k as usize) << 2);
+  let c00 = f32x4.splat(0), c10 = c00, c20 = c00, c30 = c00;
+  if (bias) {
+    c00 = v128.load32_splat(bias);
+    c10 = v128.load32_splat(bias, 4);
+    c20 = v128.load32_splat(bias, 8);
+    c30 = v128.load32_splat(bias, 12);
+  }
+  let c01 = c00, c11 = c10, c21 = c20, c31 = c30;
+  let w = weights;
+  for (let o = offsets; o < end; o += 4) {
+    const p = input + (load<i32>(o) as usize);
+    const x0 = v128.load(p);
+    const x1 = v128.load(p + inRow);
+    const w0 = v128.load32_splat(w);
+    c00 = f32x4.add(c00, f32x4.mul(w0, x0));
+    c01 = f32x4.add(c01, f32x4.mul(w0, x1));
+    const w1 = v128.load32_splat(w, 4);
+    c10 = f32x4.add(c10, f32x4.mul(w1, x0));
+    c11 = f32x4.add(c11, f32x4.mul(w1, x1));
+    const w2 = v128.load32_splat(w, 8);
+    c20 = f32x4.add(c20, f32x4.mul(w2, x0));
+    c21 = f32x4.add(c21, f32x4.mul(w2, x1));
+    const w3 = v128.load32_splat(w, 12);
+    c30 = f32x4.add(c30, f32x4.mul(w3, x0));
+    c31 = f32x4.add(c31, f32x4.mul(w3, x1));
+    w += 16;
+  }
+  store4(output, colStep, cols, c00);
+  if (channels > 1) store4(output + outPlane, colStep, cols, c10);
+  if (channels > 2) store4(output + 2 * outPlane, colStep, cols, c20);
+  if (channels > 3) store4(output + 3 * outPlane, colStep, cols, c30);
+  if (!second) return;
+  const out = output + outRow;
+  store4(out, colStep, cols, c01);
+  if (channels > 1) store4(out + outPlane, colStep, cols, c11);
+  if (channels > 2) store4(out + 2 * outPlane, colStep, cols, c21);
+  if (channels > 3) store4(out + 3 * outPlane, colStep, cols, c31);
+}
+
 /** 1 output channel x 16 pixels per step (one channel per group: depthwise, Cout = 1). */
 function rowMr1(
   input: usize, offsets: usize, k: i32, weights: usize, bias: usize,
@@ -241,6 +390,61 @@ function rowMr1(
   }
 }
 
+/**
+ * Two column phases of stride 2 at once, one output channel: 16 pixels of each, interleaved with
+ * shuffles so that the output row is stored as whole vectors instead of lane by lane.
+ */
+function rowMr1Interleaved(
+  input: usize, offsetsA: usize, kA: i32, weightsA: usize, offsetsB: usize, kB: i32, weightsB: usize,
+  bias: usize, output: usize, cols: i32,
+): void {
+  const endA = offsetsA + ((kA as usize) << 2);
+  const endB = offsetsB + ((kB as usize) << 2);
+  const b = bias ? v128.load32_splat(bias) : f32x4.splat(0);
+  for (let j = 0; j < cols; j += 16) {
+    const a = input + ((j as usize) << 2);
+    let a0 = b, a1 = b, a2 = b, a3 = b;
+    let w = weightsA;
+    for (let o = offsetsA; o < endA; o += 4) {
+      const p = a + (load<i32>(o) as usize);
+      const w0 = v128.load32_splat(w);
+      a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(p)));
+      a1 = f32x4.add(a1, f32x4.mul(w0, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(w0, v128.load(p, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(w0, v128.load(p, 48)));
+      w += 4;
+    }
+    let b0 = b, b1 = b, b2 = b, b3 = b;
+    w = weightsB;
+    for (let o = offsetsB; o < endB; o += 4) {
+      const p = a + (load<i32>(o) as usize);
+      const w0 = v128.load32_splat(w);
+      b0 = f32x4.add(b0, f32x4.mul(w0, v128.load(p)));
+      b1 = f32x4.add(b1, f32x4.mul(w0, v128.load(p, 16)));
+      b2 = f32x4.add(b2, f32x4.mul(w0, v128.load(p, 32)));
+      b3 = f32x4.add(b3, f32x4.mul(w0, v128.load(p, 48)));
+      w += 4;
+    }
+    const n = cols - j;
+    const out = output + ((j as usize) << 3);
+    storeInterleaved(out, n, a0, b0);
+    if (n > 4) storeInterleaved(out + 32, n - 4, a1, b1);
+    if (n > 8) storeInterleaved(out + 64, n - 8, a2, b2);
+    if (n > 12) storeInterleaved(out + 96, n - 12, a3, b3);
+  }
+}
+
+/** Stores a0 b0 a1 b1 ... for the first `n` (of 4) pixels of each phase. */
+@inline function storeInterleaved(out: usize, n: i32, a: v128, b: v128): void {
+  if (n >= 4) {
+    v128.store(out, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
+    v128.store(out, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+    return;
+  }
+  store4(out, 8, n, a);
+  store4(out + 4, 8, n, b);
+}
+
 /** Stores the first `n` of 8 pixels, `step` bytes apart (contiguous when step is 4). */
 @inline function storePixels(out: usize, step: usize, n: i32, lo: v128, hi: v128): void {
   if (step == 4 && n == 8) {
@@ -253,6 +457,10 @@ function rowMr1(
 }
 
 @inline function store4(out: usize, step: usize, n: i32, v: v128): void {
+  if (step == 4 && n >= 4) {
+    v128.store(out, v);
+    return;
+  }
   store<f32>(out, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(out + step, f32x4.extract_lane(v, 1));
   if (n > 2) store<f32>(out + 2 * step, f32x4.extract_lane(v, 2));

@@ -1,15 +1,35 @@
-// Measures @convt/wasm against onnxruntime-web (wasm) on ../../shared/workloads.json (or benchmarks/),
-// interleaved in one run, at 1 and 2 threads. Usage: node scripts/measure.mjs [filter] [--no-ort]
-// Needs a build (dist/). Reports first-call cost (instantiate + pack + first run) apart from steady state.
+// Measures @convt/wasm against onnxruntime-web (wasm, SIMD) on ../../shared/workloads.json (or
+// benchmarks/), side by side in one run. Needs a build (dist/).
+//
+//   node scripts/measure.mjs [--workload NAME[,NAME]] [--rounds N] [--threads 1,2] [--no-ort]
+//
+// onnxruntime-web fixes its thread count when it first initialises, so each thread count runs in a
+// child process. Inside a child the contenders alternate per round (wasm at T threads, ort-web at T,
+// and wasm at 1 thread when T > 1, for the 1 -> T scaling measured in the same run); each round
+// times a median of a few calls, and the report takes the median over rounds, of the ratios too.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Random, tensor } from '@convt/core';
 import { createBackend } from '../dist/index.js';
 
 const args = process.argv.slice(2);
-const filter = args.find((a) => !a.startsWith('--'));
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const names = option(
+  'workload',
+  args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')),
+);
+const rounds = Number(option('rounds', 5));
+const threadCounts = option('threads', '1,2').split(',').map(Number);
+const child = option('child', null);
 const withOrt = !args.includes('--no-ort');
+
 const workloadsPath = ['/work/shared/workloads.json', '/work/main/benchmarks/workloads.json'].find((p) => {
   try {
     readFileSync(p);
@@ -19,10 +39,14 @@ const workloadsPath = ['/work/shared/workloads.json', '/work/main/benchmarks/wor
   }
 });
 const workloads = JSON.parse(readFileSync(workloadsPath, 'utf8')).workloads.filter(
-  (w) => !filter || w.name.includes(filter),
+  (w) => !names || names.split(',').some((n) => w.name.includes(n)),
 );
 
 const pair = (v, d) => (v === undefined ? [d, d] : Array.isArray(v) ? v : [v, v]);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 function tensors(w) {
   const random = new Random(1);
@@ -54,17 +78,16 @@ function flops(w) {
   return 2 * n * cin * h * wd * (w.outChannels / (w.groups ?? 1)) * kh * kw;
 }
 
-/** Median seconds of `fn` over repeats filling about `budget` seconds (at least 3). */
-async function time(fn, budget = 0.4) {
+/** Median seconds of `fn` over calls filling about `budget` seconds (at least 3 calls). */
+async function time(fn, budget = 0.15) {
   const samples = [];
   const start = performance.now();
-  while (samples.length < 3 || (performance.now() - start < budget * 1000 && samples.length < 200)) {
+  while (samples.length < 3 || (performance.now() - start < budget * 1000 && samples.length < 100)) {
     const t = performance.now();
     await fn();
     samples.push((performance.now() - t) / 1000);
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return median(samples);
 }
 
 // --- A one-node ONNX model, protobuf-encoded by hand. ---
@@ -144,23 +167,29 @@ async function loadOrt() {
   return require('onnxruntime-web');
 }
 
-const ort = withOrt ? await loadOrt() : null;
-const rows = [];
-for (const threads of [1, 2]) {
-  const created = performance.now();
-  const backend = await createBackend({ threads });
-  const instantiate = (performance.now() - created) / 1000;
+/** One thread count: every workload, contenders interleaved per round. Prints rows as JSON. */
+async function measureChild(threads) {
+  const ort = withOrt ? await loadOrt() : null;
   if (ort) {
     ort.env.wasm.numThreads = threads;
     ort.env.wasm.simd = true;
   }
+  let created = performance.now();
+  const backend = await createBackend({ threads });
+  const instantiateMs = performance.now() - created;
+  const single = threads > 1 ? await createBackend({ threads: 1 }) : null;
+  const rows = [];
   for (const w of workloads) {
     const t = tensors(w);
     const gf = flops(w) / 1e9;
-    let first = performance.now();
+    created = performance.now();
     const out = await backend.convTranspose2d(t.input, t.weight, t.bias, t.options);
-    first = (performance.now() - first) / 1000;
-    let ortRun = null;
+    const firstMs = performance.now() - created;
+    const contenders = { wasm: () => backend.convTranspose2d(t.input, t.weight, t.bias, t.options) };
+    if (single) {
+      await single.convTranspose2d(t.input, t.weight, t.bias, t.options);
+      contenders.wasm1 = () => single.convTranspose2d(t.input, t.weight, t.bias, t.options);
+    }
     if (ort) {
       const session = await ort.InferenceSession.create(onnxModel(w, t, out.shape), {
         executionProviders: ['wasm'],
@@ -169,37 +198,76 @@ for (const threads of [1, 2]) {
       const y = (await session.run(feeds)).y.data;
       let worst = 0;
       for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(y[i] - out.data[i]));
-      if (worst > 1e-3) console.warn(`${w.name}: ort and wasm differ by ${worst}`);
-      ortRun = () => session.run(feeds);
+      if (worst > 1e-3) console.error(`${w.name}: ort and wasm differ by ${worst}`);
+      contenders.ort = () => session.run(feeds);
     }
-    // Interleave: wasm, ort, wasm, ort; keep the better median of each.
-    let ours = Infinity;
-    let theirs = Infinity;
-    for (let round = 0; round < 2; round++) {
-      ours = Math.min(ours, await time(() => backend.convTranspose2d(t.input, t.weight, t.bias, t.options)));
-      if (ortRun) theirs = Math.min(theirs, await time(ortRun));
+    const seconds = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, fn] of Object.entries(contenders)) seconds[name].push(await time(fn));
     }
+    const perRound = (a, b) => median(seconds[a].map((s, i) => seconds[b][i] / s));
     rows.push({
       workload: w.name,
       threads,
-      wasm: gf / ours,
-      ort: ortRun ? gf / theirs : NaN,
-      firstMs: first * 1000,
-      instantiateMs: instantiate * 1000,
+      wasm: gf / median(seconds.wasm),
+      ort: ort ? gf / median(seconds.ort) : null,
+      ratio: ort ? perRound('wasm', 'ort') : null,
+      wasm1: single ? gf / median(seconds.wasm1) : null,
+      scaling: single ? perRound('wasm', 'wasm1') : null,
+      firstMs,
+      steadyMs: median(seconds.wasm) * 1000,
+      instantiateMs,
     });
-    const r = rows[rows.length - 1];
-    console.log(
-      `${w.name.padEnd(13)} T=${threads}  wasm ${r.wasm.toFixed(2).padStart(6)} GFLOP/s  ort ${r.ort.toFixed(2).padStart(6)}  ratio ${(r.wasm / r.ort).toFixed(2)}  first call ${r.firstMs.toFixed(1)} ms (steady ${(ours * 1000).toFixed(2)} ms)`,
-    );
+    console.error(`  T=${threads} ${w.name} done`);
   }
-  console.log(`createBackend({ threads: ${threads} }): ${(instantiate * 1000).toFixed(1)} ms`);
   await backend.dispose();
+  await single?.dispose();
+  console.log(JSON.stringify(rows));
 }
-console.log('\nscaling 1T -> 2T');
-for (const w of workloads) {
-  const [a, b] = [1, 2].map((t) => rows.find((r) => r.workload === w.name && r.threads === t));
-  console.log(
-    `${w.name.padEnd(13)} wasm ${(b.wasm / a.wasm).toFixed(2)}x  ort ${(b.ort / a.ort).toFixed(2)}x`,
+
+const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : v.toFixed(digits));
+
+if (child) {
+  await measureChild(Number(child));
+  process.exit(0);
+}
+
+const rows = [];
+const loadBefore = loadavg()[0];
+for (const threads of threadCounts) {
+  const forwarded = args.filter((a, i) => a !== '--threads' && args[i - 1] !== '--threads');
+  const run = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), ...forwarded, '--child', String(threads)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    },
   );
+  if (run.status !== 0) throw new Error(`measuring at ${threads} threads failed (${run.status})`);
+  rows.push(...JSON.parse(run.stdout.trim().split('\n').pop()));
+}
+
+const find = (name, threads) => rows.find((r) => r.workload === name && r.threads === threads);
+console.log(`GFLOP/s, median of ${rounds} interleaved rounds; ratio = median of per-round wasm/ort;`);
+console.log(
+  `load average (1 min) ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after: other jobs skew the timings.`,
+);
+console.log('scaling = wasm 2T / wasm 1T measured interleaved in the 2-thread run.\n');
+console.log(
+  '| workload | wasm 1T | ort 1T | ratio 1T | wasm 2T | ort 2T | ratio 2T | scaling 1T->2T | first call 1T (ms) | steady 1T (ms) |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const w of workloads) {
+  const a = find(w.name, 1) ?? {};
+  const b = find(w.name, 2) ?? {};
+  console.log(
+    `| ${w.name} | ${fmt(a.wasm)} | ${fmt(a.ort)} | ${fmt(a.ratio, 2)} | ${fmt(b.wasm)} | ${fmt(b.ort)} | ${fmt(b.ratio, 2)} | ${fmt(b.scaling, 2)} | ${fmt(a.firstMs)} | ${fmt(a.steadyMs, 2)} |`,
+  );
+}
+for (const threads of threadCounts) {
+  const r = rows.find((x) => x.threads === threads);
+  if (r) console.log(`\ncreateBackend({ threads: ${threads} }): ${r.instantiateMs.toFixed(1)} ms`);
 }
 process.exit(0);

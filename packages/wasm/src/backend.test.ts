@@ -63,6 +63,16 @@ const CASES: Case[] = [
     options: { stride: [2, 3], padding: [3, 2], dilation: [1, 2] },
   },
   { input: [1, 1, 1, 1], outChannels: 1, kernel: [1, 1] },
+  // Interleaved stride-2 column phases (one channel per group) with partial vectors, without bias.
+  {
+    input: [2, 3, 5, 7],
+    outChannels: 3,
+    kernel: [3, 3],
+    options: { stride: 2, padding: 1, outputPadding: 1, groups: 3 },
+    bias: false,
+  },
+  // Narrow phases computed two rows at a time, with an odd row count.
+  { input: [1, 9, 3, 3], outChannels: 6, kernel: [4, 4], options: { stride: 2, padding: 1 } },
   { input: [1, 2, 17, 33], outChannels: 7, kernel: [3, 3], options: { stride: 1, padding: 1 } },
 ];
 

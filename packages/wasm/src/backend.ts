@@ -78,11 +78,20 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     });
     try {
       heap.f32(job.raw, input.data.length).set(input.data);
-      kernel.exports.pad(job.ptr);
-      if (pool) await pool.run(job.ptr);
-      else kernel.exports.run(job.ptr);
+      let data = new Float32Array(0);
+      // The result must be a fresh array, and the first write to each of its pages faults the page in,
+      // which takes as long as the kernel on small layers: with workers, do it while they compute.
+      const allocate = () => {
+        data = new Float32Array(job.outputLength);
+        touchPages(data);
+      };
+      if (pool) await pool.run(job.ptr, allocate);
+      else {
+        kernel.exports.pad(job.ptr);
+        kernel.exports.run(job.ptr);
+        allocate();
+      }
       // A copy by `set`: `slice` on a view of wasm memory is many times slower in V8.
-      const data = new Float32Array(job.outputLength);
       data.set(heap.f32(job.output, job.outputLength));
       return { shape: plan.outputShape, data };
     } finally {
@@ -118,6 +127,11 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       await pool?.terminate();
     },
   };
+}
+
+/** Writes one value per 4 KiB page, so that the kernel maps the pages now rather than during the copy. */
+function touchPages(data: Float32Array): void {
+  for (let i = 0; i < data.length; i += 1024) data[i] = 0;
 }
 
 async function reportedCores(): Promise<number> {

@@ -1,6 +1,9 @@
 const PAGE = 65536;
 const ALIGN = 16;
-/** Addresses below this stay unused, so 0 can mean "absent" in the job struct. */
+/**
+ * Addresses below this are not allocated: 0 means "absent" in the job struct, and the pool's control
+ * words live at `CONTROL_ADDRESS` (src/layout.ts).
+ */
 const BASE = 64;
 
 interface Block {

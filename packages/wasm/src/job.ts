@@ -60,9 +60,14 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     records[r + PHASE.weights / 4] = weights + layout.phaseOffsets[p]! * 4;
     records[r + PHASE.weightsGroupStride / 4] = layout.groupStrides[p]! * 4;
     records[r + PHASE.outOffset / 4] = (phase.rows.first * plan.outWidth + phase.cols.first) * 4;
+    // A partner phase is computed by its even phase's units: it has none of its own.
+    const rowUnits = phase.partnerOf === null ? Math.ceil(phase.rows.count / phase.rowsPerUnit) : 0;
+    records[r + PHASE.rowUnits / 4] = rowUnits;
+    records[r + PHASE.rowsPerUnit / 4] = phase.rowsPerUnit;
+    records[r + PHASE.partner / 4] = phase.partner === null ? 0 : phasesAt! + phase.partner * PHASE_BYTES;
     phaseOffsets(plan, tiling, p, heap.i32(offset, phase.k));
     offset += phase.k * 4;
-    unitStart += coBlocks * phase.rows.count;
+    unitStart += coBlocks * rowUnits;
   });
   if (bias) packBias(plan, tiling, bias, heap.f32(biasAt!, biasLength));
 
@@ -98,6 +103,8 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     padTop,
     padLeft,
     inPlaneStride: tiling.planeStride * 4,
+    rowMajor: tiling.rowMajor ? 1 : 0,
+    padded: 0,
   };
   const struct = heap.i32(ptr, JOB_BYTES / 4);
   for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value;

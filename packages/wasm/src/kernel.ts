@@ -2,7 +2,9 @@ import { KERNEL_BINARY, MAX_PAGES } from './kernel-binary.js';
 
 /** The exports of `asm/kernel.ts`; both take the address of a job struct. */
 export interface KernelExports {
+  /** Pads the job's input (calling thread only), releasing the workers waiting in `run`. */
   pad(job: number): void;
+  /** Computes the job, sharing its work units with every other thread in `run`. */
   run(job: number): void;
 }
 

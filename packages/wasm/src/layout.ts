@@ -32,8 +32,10 @@ export const JOB = {
   padTop: 104,
   padLeft: 108,
   inPlaneStride: 112,
+  rowMajor: 116,
+  padded: 120,
 } as const;
-export const JOB_BYTES = 128;
+export const JOB_BYTES = 144;
 
 export const PHASE = {
   unitStart: 0,
@@ -44,5 +46,17 @@ export const PHASE = {
   weights: 20,
   weightsGroupStride: 24,
   outOffset: 28,
+  rowUnits: 32,
+  rowsPerUnit: 36,
+  partner: 40,
 } as const;
-export const PHASE_BYTES = 32;
+export const PHASE_BYTES = 48;
+
+/**
+ * The worker pool's control words (i32 indices), at a fixed address below the heap's first block:
+ * the generation workers sleep on, the job to run, whether it is still open to workers, how many
+ * workers are inside it, and flags.
+ */
+export const CONTROL = { generation: 0, job: 1, inside: 2, stop: 3, failed: 4, open: 5 } as const;
+export const CONTROL_ADDRESS = 16;
+export const CONTROL_WORDS = 8;

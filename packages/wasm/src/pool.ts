@@ -1,9 +1,26 @@
 import type { Kernel } from './kernel.js';
+import { CONTROL, CONTROL_ADDRESS, CONTROL_WORDS, JOB } from './layout.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
+/** How long the caller spins for the workers' last chunks before it yields to the event loop. */
+const SPIN_MS = 0.5;
+/** How often an asynchronous wait checks whether a worker died. */
+const POLL_MS = 50;
+
+/** `Atomics.waitAsync` (ES2024) where the runtime has it; a timer poll stands in otherwise. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync?: (
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeout: number,
+    ) => { async: boolean; value: unknown };
+  }
+).waitAsync;
+
 export interface WorkerMessage {
-  readonly type: 'ready' | 'done' | 'error';
-  readonly id?: number;
+  readonly type: 'ready' | 'error';
   readonly message?: string;
 }
 
@@ -23,16 +40,24 @@ interface Pending {
 /**
  * Workers that share the kernel's memory. The calling thread computes too: a job runs on the caller
  * and on every worker, which all claim work from the job's counter until none is left.
+ *
+ * Workers sleep on control words in the shared memory rather than waiting for messages: the caller
+ * opens a job by bumping a generation and waking them (`Atomics.notify`). Once it has run out of
+ * work it closes the job and waits only for the workers that got inside, spinning briefly (they
+ * finish at most a chunk after it), then asynchronously, so that the event loop still sees a worker
+ * die. A worker that wakes late finds the job closed and leaves it alone: the caller never waits
+ * for a thread that the system has not scheduled yet, which on a busy machine can take milliseconds.
  */
 export class WorkerPool {
-  private readonly pending = new Map<WorkerHandle, Pending>();
   private failure: Error | null = null;
-  private nextId = 0;
+  private readonly control: Int32Array;
 
   private constructor(
     private readonly kernel: Kernel,
     private readonly workers: WorkerHandle[],
-  ) {}
+  ) {
+    this.control = new Int32Array(kernel.memory.buffer, CONTROL_ADDRESS, CONTROL_WORDS);
+  }
 
   /** Starts `count` workers and waits until each has instantiated the kernel. */
   static async start(kernel: Kernel, count: number, spawner?: Spawn): Promise<WorkerPool> {
@@ -40,13 +65,18 @@ export class WorkerPool {
     let pool: WorkerPool | null = null;
     const ready: Promise<void>[] = [];
     const workers: WorkerHandle[] = [];
+    new Int32Array(kernel.memory.buffer, CONTROL_ADDRESS, CONTROL_WORDS).fill(0);
     for (let i = 0; i < count; i++) {
       let started: Pending | null = null;
       ready.push(new Promise<void>((resolve, reject) => (started = { resolve, reject })));
       const handle = spawn(
         (message) => {
           if (message.type === 'ready') started?.resolve();
-          else pool?.settle(handle, message);
+          else {
+            const error = new Error(`@convt/wasm: a worker failed: ${message.message}`);
+            started?.reject(error);
+            pool?.fail(error);
+          }
         },
         (error) => {
           started?.reject(error);
@@ -56,7 +86,8 @@ export class WorkerPool {
       workers.push(handle);
     }
     pool = new WorkerPool(kernel, workers);
-    for (const worker of workers) worker.post({ type: 'init', module: kernel.module, memory: kernel.memory });
+    const init = { type: 'init', module: kernel.module, memory: kernel.memory, control: CONTROL_ADDRESS };
+    for (const worker of workers) worker.post(init);
     for (const worker of workers) worker.hold(true);
     try {
       await Promise.all(ready);
@@ -72,51 +103,69 @@ export class WorkerPool {
     return this.workers.length + 1;
   }
 
-  /** Runs the job at `job` on every thread; rejects if a worker fails or has failed. */
-  async run(job: number): Promise<void> {
+  /**
+   * Pads the job's input on this thread, then runs the job on every thread; rejects if a worker fails
+   * or has failed. `meanwhile` runs on this thread after the padding, while the workers compute, and
+   * before it joins them: work that must stay on this thread overlaps with theirs.
+   */
+  async run(job: number, meanwhile?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
-    const id = this.nextId++;
-    const done = this.workers.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          this.pending.set(worker, { resolve, reject });
-          worker.hold(true);
-          worker.post({ type: 'run', job, id });
-        }),
-    );
+    const control = this.control;
+    Atomics.store(control, CONTROL.job, job);
+    Atomics.store(control, CONTROL.open, 1);
+    Atomics.add(control, CONTROL.generation, 1);
+    Atomics.notify(control, CONTROL.generation);
+    for (const worker of this.workers) worker.hold(true);
     let failure: unknown = null;
     try {
+      this.kernel.exports.pad(job);
+      meanwhile?.();
       this.kernel.exports.run(job);
     } catch (error) {
       failure = error;
+      // Release workers still waiting for the padding; the call rejects, so what they compute is unused.
+      const padded = new Int32Array(this.kernel.memory.buffer, job + JOB.padded, 1);
+      Atomics.store(padded, 0, 1);
+      Atomics.notify(padded, 0);
     }
-    // Wait for the workers even if this thread failed: they still write into the job's memory.
-    const results = await Promise.allSettled(done);
-    for (const worker of this.workers) worker.hold(false);
+    // Wait for the workers inside even if this thread failed: they still write into the job's memory.
+    Atomics.store(control, CONTROL.open, 0);
+    try {
+      await this.workersDone();
+    } finally {
+      for (const worker of this.workers) worker.hold(false);
+    }
     if (failure) throw failure;
-    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (rejected) throw rejected.reason;
+    if (Atomics.load(control, CONTROL.failed)) this.fail(new Error('@convt/wasm: a worker failed'));
+    if (this.failure) throw this.failure;
   }
 
   async terminate(): Promise<void> {
     this.fail(new Error('@convt/wasm: the backend was disposed'));
+    Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private settle(worker: WorkerHandle, message: WorkerMessage): void {
-    if (message.type !== 'done') {
-      this.fail(new Error(`@convt/wasm: a worker failed: ${message.message}`));
-      return;
+  /** Resolves once no worker is inside the closed job; rejects once one has died. */
+  private async workersDone(): Promise<void> {
+    const control = this.control;
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(control, CONTROL.inside) !== 0 && performance.now() < spinUntil) {}
+    for (;;) {
+      const inside = Atomics.load(control, CONTROL.inside);
+      if (inside === 0) return;
+      if (this.failure) throw this.failure;
+      const wait = waitAsync?.(control, CONTROL.inside, inside, POLL_MS);
+      if (wait?.async) await wait.value;
+      else if (!wait) await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    this.pending.get(worker)?.resolve();
-    this.pending.delete(worker);
   }
 
-  /** Marks the pool unusable and rejects every call in flight. */
+  /** Marks the pool unusable: the call in flight and every later call reject. */
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const pending of this.pending.values()) pending.reject(this.failure);
-    this.pending.clear();
   }
 }
 
