@@ -85,7 +85,7 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       precision: { float32: 2 ** -53, float64: 2 ** -53 },
       threads,
       sharedMemory,
-      kernel: 'output-phase gather, 4x4 register-blocked tiles',
+      kernel: 'output-phase gather: register-blocked channel tiles; dedicated depthwise rows',
     },
 
     async convTranspose2d(
