@@ -3,60 +3,23 @@
 // The host (src/job.ts) writes one job struct and a table of phase records into memory, then every
 // thread calls `run(job)`, the calling thread after `pad(job)`. Workers wait (blocked, not spinning)
 // until the input is padded, then every thread claims chunks of work units from a shared counter; a
-// unit is one or two output rows of one phase for one block of output channels. Every output is
+// unit is one or two output rows of one phase for one block of output channels (col2im jobs, for 1-3
+// output channels per group, have units of their own: asm/col2im.ts). Every output is
 // computed by exactly one thread with the same instruction sequence: results do not depend on the
 // thread count.
 //
 // The padded input is wide enough that every tap of every phase reads inside it for every computed
 // pixel, including the vector tail: the inner loops have no bounds tests.
 
-// Job struct: i32 fields, byte offsets. Mirrored in src/layout.ts.
-const J_UNITS: usize = 0;
-const J_CHUNK: usize = 4;
-const J_COUNTER: usize = 8;
-const J_GROUPS: usize = 12;
-const J_UNITS_PER_IMAGE_GROUP: usize = 16;
-const J_PHASE_COUNT: usize = 20;
-const J_PHASES: usize = 24;
-const J_INPUT: usize = 28;
-const J_IN_IMAGE_STRIDE: usize = 32; // bytes
-const J_IN_GROUP_STRIDE: usize = 36; // bytes
-const J_IN_ROW_STRIDE: usize = 40; // bytes (padded width * 4)
-const J_OUTPUT: usize = 44;
-const J_OUT_IMAGE_STRIDE: usize = 48; // bytes
-const J_OUT_ROW_STRIDE: usize = 52; // bytes
-const J_OUT_PLANE: usize = 56; // bytes
-const J_COUT_G: usize = 60;
-const J_MR: usize = 64;
-const J_BIAS: usize = 68; // packed per group and block, zero padded; 0 when absent
-const J_ROW_STEP: usize = 72; // bytes between consecutive outputs of one phase in a column: stride * outW * 4
-const J_COL_STEP: usize = 76; // bytes between consecutive outputs of one phase in a row: stride * 4
-const J_CO_BLOCKS: usize = 80;
-// Padding job: raw input -> padded input.
-const J_RAW: usize = 84;
-const J_PLANES: usize = 88; // N * Cin
-const J_IN_H: usize = 92;
-const J_IN_W: usize = 96;
-const J_PAD_H: usize = 100; // padded height
-const J_PAD_TOP: usize = 104;
-const J_PAD_LEFT: usize = 108;
-const J_IN_PLANE_STRIDE: usize = 112; // bytes between padded input planes
-const J_ROW_MAJOR: usize = 116; // 1: units run over blocks within a row (input row reused from L1)
-const J_PADDED: usize = 120; // set to 1 once the input is padded
-
-// Phase record: i32 fields.
-const P_UNIT_START: usize = 0;
-const P_ROW_COUNT: usize = 4;
-const P_COL_COUNT: usize = 8;
-const P_K: usize = 12;
-const P_OFFSETS: usize = 16; // K byte offsets into one group's padded input
-const P_WEIGHTS: usize = 20; // packed [group][block][K][MR]
-const P_WEIGHTS_GROUP_STRIDE: usize = 24; // bytes
-const P_OUT_OFFSET: usize = 28; // bytes of (rowFirst * outW + colFirst) * 4
-const P_ROW_UNITS: usize = 32; // units per block: ceil(rows / rows per unit)
-const P_ROWS_PER_UNIT: usize = 36; // 2 pairs the rows of narrow phases into one 8-pixel step
-const P_PARTNER: usize = 40; // record of the odd column phase computed with this one (stride 2), or 0
-const P_SIZE: usize = 48;
+import {
+  J_UNITS, J_CHUNK, J_COUNTER, J_GROUPS, J_UNITS_PER_IMAGE_GROUP, J_PHASE_COUNT, J_PHASES, J_INPUT,
+  J_IN_IMAGE_STRIDE, J_IN_GROUP_STRIDE, J_IN_ROW_STRIDE, J_OUTPUT, J_OUT_IMAGE_STRIDE, J_OUT_ROW_STRIDE,
+  J_OUT_PLANE, J_COUT_G, J_MR, J_BIAS, J_ROW_STEP, J_COL_STEP, J_CO_BLOCKS, J_RAW, J_PLANES, J_IN_H, J_IN_W,
+  J_PAD_H, J_PAD_TOP, J_PAD_LEFT, J_IN_PLANE_STRIDE, J_ROW_MAJOR, J_PADDED, P_UNIT_START, P_ROW_COUNT,
+  P_COL_COUNT, P_K, P_OFFSETS, P_WEIGHTS, P_WEIGHTS_GROUP_STRIDE, P_OUT_OFFSET, P_ROW_UNITS, P_ROWS_PER_UNIT,
+  P_PARTNER, P_SIZE, J_MODE, J_SLOTS, J_WORKSPACE, J_WS_BYTES,
+} from './layout';
+import { col2imUnit } from './col2im';
 
 @inline function claim(counter: usize, chunk: i32): i32 {
   if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, chunk);
@@ -107,11 +70,18 @@ export function run(job: usize): void {
   }
   const units = load<i32>(job, J_UNITS);
   const chunk = load<i32>(job, J_CHUNK);
+  const col2im = load<i32>(job, J_MODE) == 1;
+  // Col2im units need scratch space: each thread that enters takes a workspace of its own.
+  // Zeroed once: the GEMM never writes the columns of the padding, whose products are zero.
+  const wsBytes = load<i32>(job, J_WS_BYTES) as usize;
+  const workspace = col2im ? (load<i32>(job, J_WORKSPACE) as usize) + (claim(job + J_SLOTS, 1) as usize) * wsBytes : 0;
+  if (col2im) memory.fill(workspace, 0, wsBytes);
   while (true) {
     const start = claim(job + J_COUNTER, chunk);
     if (start >= units) return;
     const end = min(start + chunk, units);
-    for (let u = start; u < end; u++) unit(job, u);
+    if (col2im) for (let u = start; u < end; u++) col2imUnit(job, u, workspace);
+    else for (let u = start; u < end; u++) unit(job, u);
   }
 }
 

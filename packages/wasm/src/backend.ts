@@ -2,10 +2,12 @@ import {
   type Backend,
   type BackendCapabilities,
   type ConvTranspose2dOptions,
+  type ConvTranspose2dPlan,
   planCall,
   type Tensor,
   UNIT_ROUNDOFF,
 } from '@convt/core';
+import { col2imTiling, packCol2imWeights, writeCol2imJob } from './col2im.js';
 import { tile } from './geometry.js';
 import { Heap } from './heap.js';
 import { writeJob } from './job.js';
@@ -52,6 +54,23 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
+  /** Packs the weights (or finds them cached) and writes the job of the path that suits the layer. */
+  function writeCallJob(plan: ConvTranspose2dPlan, weightData: Float32Array, bias: Float32Array | null) {
+    const col2im = col2imTiling(plan);
+    if (col2im) {
+      const weights = cache.get(weightData, col2im.weightKey, col2im.weightLength, (out) =>
+        packCol2imWeights(plan, col2im, weightData, out),
+      );
+      return writeCol2imJob(heap, { plan, tiling: col2im, weights, bias, threads });
+    }
+    const tiling = tile(plan);
+    const layout = packedLayout(plan, tiling);
+    const weights = cache.get(weightData, tiling.weightKey, layout.length, (out) =>
+      packWeights(plan, tiling, layout, weightData, out),
+    );
+    return writeJob(heap, { plan, tiling, layout, weights, bias, threads });
+  }
+
   async function compute(
     input: Tensor,
     weight: Tensor,
@@ -62,20 +81,11 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     if (disposed) throw new Error('@convt/wasm: the backend was disposed');
     const outputLength = plan.batch * plan.outputImageSize;
     if (outputLength === 0) return { shape: plan.outputShape, data: new Float32Array(0) };
-    const tiling = tile(plan);
-    const layout = packedLayout(plan, tiling);
-    const weightData = weight.data as Float32Array;
-    const weights = cache.get(weightData, tiling.weightKey, layout.length, (out) =>
-      packWeights(plan, tiling, layout, weightData, out),
-    );
-    const job = writeJob(heap, {
+    const job = writeCallJob(
       plan,
-      tiling,
-      layout,
-      weights,
-      bias: (bias?.data as Float32Array | undefined) ?? null,
-      threads,
-    });
+      weight.data as Float32Array,
+      (bias?.data as Float32Array | undefined) ?? null,
+    );
     try {
       heap.f32(job.raw, input.data.length).set(input.data);
       let data = new Float32Array(0);
@@ -108,7 +118,8 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       simd: true,
       sharedMemory: shared,
       kernel:
-        'implicit GEMM per output phase, f32x4, 4 channels x 8 pixels (1 x 16 for one channel per group)',
+        'implicit GEMM per output phase, f32x4, 4 channels x 8 pixels (1 x 16 for one channel per group); ' +
+        'GEMM then col2im for 1-3 output channels per group',
     },
     convTranspose2d(input, weight, bias, opts) {
       // One call at a time: calls share the memory's scratch space and the workers.

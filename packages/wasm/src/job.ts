@@ -105,6 +105,16 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     inPlaneStride: tiling.planeStride * 4,
     rowMajor: tiling.rowMajor ? 1 : 0,
     padded: 0,
+    mode: 0,
+    slots: 0,
+    workspace: 0,
+    wsBytes: 0,
+    wsRow: 0,
+    gemmSteps: 0,
+    cinG: 0,
+    rowGroups: 0,
+    rowGroupCount: 0,
+    wsChannel: 0,
   };
   const struct = heap.i32(ptr, JOB_BYTES / 4);
   for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value;

@@ -34,8 +34,23 @@ export const JOB = {
   inPlaneStride: 112,
   rowMajor: 116,
   padded: 120,
+  // Col2im jobs only (see src/col2im.ts).
+  mode: 124,
+  slots: 128,
+  workspace: 132,
+  wsBytes: 136,
+  wsRow: 140,
+  gemmSteps: 144,
+  cinG: 148,
+  rowGroups: 152,
+  rowGroupCount: 156,
+  wsChannel: 160,
 } as const;
-export const JOB_BYTES = 144;
+export const JOB_BYTES = 176;
+
+/** A col2im row group record: the kernel rows that read one input row offset (one GEMM). */
+export const ROW_GROUP = { row: 0, weights: 4, weightsGroupStride: 8, blocks: 12, ws: 16, rows: 20 } as const;
+export const ROW_GROUP_BYTES = 32;
 
 export const PHASE = {
   unitStart: 0,

@@ -1,0 +1,152 @@
+import {
+  type ConvTranspose2dOptions,
+  convTranspose2d,
+  Random,
+  resolveConvTranspose2d,
+  type Tensor,
+  tensor,
+} from '@convt/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { col2imTiling } from './col2im.js';
+import { createBackend, type WasmBackend } from './index.js';
+
+interface Case {
+  readonly input: readonly number[];
+  readonly outChannels: number;
+  readonly kernel: readonly [number, number];
+  readonly options?: ConvTranspose2dOptions;
+  readonly bias?: boolean;
+}
+
+/** Layers with 1-3 output channels per group and at least 8 input channels per group: col2im. */
+const CASES: Case[] = [
+  // fsrcnn's geometry on a small image: row groups of 18, 27, 27 and 9 rows (partial last blocks).
+  {
+    input: [1, 12, 10, 11],
+    outChannels: 1,
+    kernel: [9, 9],
+    options: { stride: 3, padding: 4, outputPadding: 2 },
+  },
+  { input: [2, 16, 9, 7], outChannels: 3, kernel: [4, 4], options: { stride: 2, padding: 1 } },
+  {
+    input: [1, 8, 6, 13],
+    outChannels: 2,
+    kernel: [3, 5],
+    options: { stride: [1, 2], padding: [2, 1], dilation: [2, 3] },
+  },
+  {
+    input: [3, 24, 5, 6],
+    outChannels: 6,
+    kernel: [3, 3],
+    options: { groups: 2, stride: 2, padding: 1, outputPadding: 1 },
+    bias: false,
+  },
+  {
+    input: [1, 27, 7, 5],
+    outChannels: 3,
+    kernel: [5, 4],
+    options: { groups: 3, stride: [3, 2], padding: [0, 3], outputPadding: [2, 1] },
+  },
+  { input: [2, 9, 4, 4], outChannels: 2, kernel: [1, 1], options: { stride: 4 } },
+  {
+    input: [10, 5, 17],
+    outChannels: 1,
+    kernel: [2, 6],
+    options: { stride: 1, padding: [1, 2], dilation: [3, 1] },
+  },
+  {
+    input: [1, 8, 3, 3],
+    outChannels: 3,
+    kernel: [4, 4],
+    options: { stride: 2, padding: 1, outputSize: [6, 7] },
+  },
+  { input: [1, 16, 2, 33], outChannels: 1, kernel: [7, 3], options: { stride: [4, 3], padding: [5, 0] } },
+];
+
+function randomTensor(random: Random, shape: readonly number[]): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tensor(
+    Array.from({ length: size }, () => random.uniform(-1, 1)),
+    shape,
+  );
+}
+
+function caseTensors(c: Case, seed: number) {
+  const random = new Random(seed);
+  const groups = c.options?.groups ?? 1;
+  const inChannels = c.input.length === 4 ? c.input[1]! : c.input[0]!;
+  const input = randomTensor(random, c.input);
+  const weight = randomTensor(random, [inChannels, c.outChannels / groups, ...c.kernel]);
+  const bias = c.bias === false ? null : randomTensor(random, [c.outChannels]);
+  return { input, weight, bias };
+}
+
+function plan(c: Case) {
+  const groups = c.options?.groups ?? 1;
+  const inChannels = c.input.length === 4 ? c.input[1]! : c.input[0]!;
+  return resolveConvTranspose2d(
+    c.input,
+    [inChannels, c.outChannels / groups, ...c.kernel],
+    [c.outChannels],
+    c.options,
+  );
+}
+
+describe('col2im routing', () => {
+  it('takes every case above', () => {
+    for (const c of CASES) expect(col2imTiling(plan(c))).not.toBeNull();
+  });
+
+  it('leaves 4+ output channels, depthwise layers and huge workspaces to the gather kernels', () => {
+    const conv = (input: number[], outChannels: number, k: number, options?: ConvTranspose2dOptions) =>
+      col2imTiling(plan({ input, outChannels, kernel: [k, k], options }));
+    expect(conv([1, 16, 8, 8], 4, 3)).toBeNull();
+    expect(conv([1, 16, 8, 8], 16, 4, { groups: 16, stride: 2 })).toBeNull();
+    expect(conv([1, 4, 8, 8], 1, 3)).toBeNull();
+    // 7 row groups of 27 rows (7 blocks of 4) x 1400 columns: more than 1 MiB of workspace per thread.
+    expect(conv([1, 8, 4, 1400], 3, 9, { padding: 4 })).toBeNull();
+    expect(conv([1, 8, 4, 600], 3, 9, { padding: 4 })).not.toBeNull();
+  });
+});
+
+for (const threads of [1, 2, 3]) {
+  describe(`col2im, ${threads} thread(s)`, () => {
+    let backend: WasmBackend;
+    beforeAll(async () => {
+      backend = await createBackend({ threads });
+    });
+    afterAll(() => backend.dispose());
+
+    CASES.forEach((c, i) => {
+      it(`matches the reference: input [${c.input}] -> ${c.outChannels} k=[${c.kernel}] ${JSON.stringify(c.options ?? {})}`, async () => {
+        const { input, weight, bias } = caseTensors(c, 200 + i);
+        const actual = await backend.convTranspose2d(input, weight, bias, c.options);
+        const expected = convTranspose2d(input, weight, bias, c.options);
+        expect(actual.shape).toEqual(expected.shape);
+        let worst = 0;
+        for (let j = 0; j < expected.data.length; j++) {
+          worst = Math.max(worst, Math.abs(actual.data[j]! - expected.data[j]!));
+        }
+        expect(worst).toBeLessThan(1e-4);
+      });
+    });
+  });
+}
+
+describe('col2im determinism', () => {
+  it('gives bit-identical results for 1, 2 and 3 threads', async () => {
+    const outputs: Float32Array[][] = [];
+    for (const threads of [1, 2, 3]) {
+      const backend = await createBackend({ threads });
+      const results: Float32Array[] = [];
+      for (const [i, c] of CASES.entries()) {
+        const { input, weight, bias } = caseTensors(c, 300 + i);
+        results.push((await backend.convTranspose2d(input, weight, bias, c.options)).data as Float32Array);
+      }
+      outputs.push(results);
+      await backend.dispose();
+    }
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+  });
+});
