@@ -24,3 +24,4 @@ export {
 export { Random } from './random.js';
 export { convTranspose2d } from './reference.js';
 export { allocate, checkTensor, DTYPES, type DType, dtypeOf, sizeOf, type Tensor, tensor } from './tensor.js';
+export { type CachedValue, WeightCache } from './weight-cache.js';

@@ -7,6 +7,7 @@ import {
   DTYPES,
   planCall,
   type Tensor,
+  WeightCache,
 } from '@convt/core';
 import { runSharedUnits, runUnits } from './compute.js';
 import type { Buffers } from './kernel.js';
@@ -14,8 +15,13 @@ import { packLayer } from './layout.js';
 import { WorkerPool } from './pool.js';
 import { reportedCores, sharedMemoryAvailable } from './runtime.js';
 import { type Data, toShared } from './shared.js';
-import { WeightCache } from './weight-cache.js';
 import { planWork } from './work.js';
+
+/** A layer's weights packed for the kernels (see `Layout`), and whether they are all finite. */
+interface PackedWeights {
+  readonly packed: Float64Array;
+  readonly finite: boolean;
+}
 
 export interface CpuBackendOptions {
   /** Threads to compute with, the calling thread included; default: every core the runtime reports. */
@@ -65,8 +71,13 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
   const sharedMemory = sharedMemoryAvailable();
   const threads = sharedMemory ? (requested ?? Math.max(1, await reportedCores())) : 1;
   let pool: Promise<WorkerPool> | null = null;
-  // Packed weights in shared memory when workers may read them.
-  const cache = new WeightCache(weightCacheBytes, threads > 1);
+  // Packed weights live in shared memory when workers may read them.
+  const cache = new WeightCache<PackedWeights>(weightCacheBytes);
+  const packInto = (length: number, pack: (packed: Float64Array) => boolean): PackedWeights => {
+    const bytes = length * 8;
+    const packed = new Float64Array(threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    return { packed, finite: pack(packed) };
+  };
 
   // Starts the pool on first use, and again after a worker died.
   const workers = async (): Promise<WorkerPool> => {
@@ -99,9 +110,9 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       const parallel = threads > 1 && plan.flops >= minParallelFlops;
       const work = planWork(plan, parallel ? threads : 1);
       const { layout } = work;
-      const { packed, finite } = cache.get(weight.data, layout.key, layout.length, (into) =>
-        packLayer(plan, layout, weight.data, into),
-      );
+      const { packed, finite } = cache.get(weight.data, layout.key, layout.length * 8, () =>
+        packInto(layout.length, (into) => packLayer(plan, layout, weight.data, into)),
+      ).value;
       if (!parallel) {
         const out = allocate(dtype, size);
         runUnits(work, { x: input.data, packed, finite, b: bias?.data ?? null, out }, 0, work.units);

@@ -6,6 +6,7 @@ import {
   planCall,
   type Tensor,
   UNIT_ROUNDOFF,
+  WeightCache,
 } from '@convt/core';
 import { col2imTiling, packCol2imWeights, writeCol2imJob } from './col2im.js';
 import { tile } from './geometry.js';
@@ -14,7 +15,6 @@ import { writeJob } from './job.js';
 import { canShareMemory, instantiateKernel } from './kernel.js';
 import { packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
-import { WeightCache } from './weight-cache.js';
 
 export interface WasmBackendOptions {
   /** Threads that compute, the caller's included; default: every core the runtime reports. */
@@ -50,7 +50,16 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
   const kernel = await instantiateKernel(shared);
   const pool = threads > 1 ? await WorkerPool.start(kernel, threads - 1) : null;
   const heap = new Heap(kernel.memory);
-  const cache = new WeightCache(heap, options.weightCacheBytes ?? 256 * 2 ** 20);
+  // Packed weights live in wasm memory: an evicted entry gives its block back to the heap.
+  const cache = new WeightCache<number>(options.weightCacheBytes ?? 256 * 2 ** 20, (ptr) =>
+    heap.release(ptr),
+  );
+  const packInHeap = (data: Float32Array, key: string, floats: number, pack: (out: Float32Array) => void) =>
+    cache.get(data, key, floats * 4, () => {
+      const ptr = heap.alloc(floats * 4);
+      pack(heap.f32(ptr, floats));
+      return ptr;
+    });
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
@@ -58,17 +67,18 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
   function writeCallJob(plan: ConvTranspose2dPlan, weightData: Float32Array, bias: Float32Array | null) {
     const col2im = col2imTiling(plan);
     if (col2im) {
-      const weights = cache.get(weightData, col2im.weightKey, col2im.weightLength, (out) =>
+      const weights = packInHeap(weightData, col2im.weightKey, col2im.weightLength, (out) =>
         packCol2imWeights(plan, col2im, weightData, out),
       );
-      return writeCol2imJob(heap, { plan, tiling: col2im, weights, bias, threads });
+      const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads });
+      return { job, weights };
     }
     const tiling = tile(plan);
     const layout = packedLayout(plan, tiling);
-    const weights = cache.get(weightData, tiling.weightKey, layout.length, (out) =>
+    const weights = packInHeap(weightData, tiling.weightKey, layout.length, (out) =>
       packWeights(plan, tiling, layout, weightData, out),
     );
-    return writeJob(heap, { plan, tiling, layout, weights, bias, threads });
+    return { job: writeJob(heap, { plan, tiling, layout, weights: weights.value, bias, threads }), weights };
   }
 
   async function compute(
@@ -81,7 +91,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     if (disposed) throw new Error('@convt/wasm: the backend was disposed');
     const outputLength = plan.batch * plan.outputImageSize;
     if (outputLength === 0) return { shape: plan.outputShape, data: new Float32Array(0) };
-    const job = writeCallJob(
+    const { job, weights } = writeCallJob(
       plan,
       weight.data as Float32Array,
       (bias?.data as Float32Array | undefined) ?? null,
@@ -106,6 +116,8 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       return { shape: plan.outputShape, data };
     } finally {
       heap.release(job.ptr);
+      // Weights larger than the cache's budget were packed for this call only.
+      if (!weights.kept) heap.release(weights.value);
     }
   }
 
