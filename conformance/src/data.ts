@@ -1,4 +1,4 @@
-import { allocate, type DType, type Random, sizeOf, type Tensor } from '@convt/core';
+import { allocate, type DType, Random, sizeOf, type Tensor } from '@convt/core';
 import type { TensorSpec } from './cases.js';
 
 /** FNV-1a of a case name: the same case always gets the same data, whatever else is filtered out. */
@@ -27,4 +27,29 @@ export function tensorFromSpec(spec: TensorSpec | undefined, random: Random): un
   const data = allocate(spec.dtype ?? 'float32', Number.isInteger(length) ? length : 0);
   random.fill(data, -1, 1);
   return { shape: [...spec.shape], data: spec.plain ? Array.from(data) : data };
+}
+
+/** The shapes of one layer, for `layerTensors`. */
+export interface LayerSpec {
+  /** `(N, C, H, W)` or `(C, H, W)`. */
+  readonly input: readonly number[];
+  readonly outChannels: number;
+  readonly kernel: readonly [number, number];
+  readonly groups?: number | undefined;
+  /** Default true. */
+  readonly bias?: boolean | undefined;
+}
+
+/**
+ * Input, weight and bias of a layer, U(-1, 1) from `seed` (drawn in that order), for a backend's own
+ * tests beyond the suite.
+ */
+export function layerTensors(layer: LayerSpec, dtype: DType, seed: number) {
+  const random = new Random(seed);
+  const inChannels = layer.input[layer.input.length - 3]!;
+  const groups = layer.groups ?? 1;
+  const input = randomTensor(layer.input, dtype, random);
+  const weight = randomTensor([inChannels, layer.outChannels / groups, ...layer.kernel], dtype, random);
+  const bias = layer.bias === false ? null : randomTensor([layer.outChannels], dtype, random);
+  return { input, weight, bias };
 }

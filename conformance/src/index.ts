@@ -12,6 +12,7 @@ export {
 } from './cases.js';
 export { checkOutput, type Verdict } from './check.js';
 export { type Constraint, type CoveringSpec, coveringArray, type Factor } from './covering.js';
+export { type LayerSpec, layerTensors, randomTensor } from './data.js';
 export { type GenerateOptions, generateCases } from './generate.js';
 export {
   type CaseResult,

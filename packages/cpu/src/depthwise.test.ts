@@ -1,4 +1,5 @@
-import { type ConvTranspose2dOptions, convTranspose2d, Random, type Tensor, tensor } from '@convt/core';
+import { layerTensors } from '@convt/conformance';
+import { type ConvTranspose2dOptions, convTranspose2d } from '@convt/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from './index.js';
 
@@ -33,23 +34,11 @@ const layers: Layer[] = [
   { input: [4, 5, 5], kernel: [2, 2], options: { stride: 2, groups: 4 } },
 ];
 
-function random(shape: number[], dtype: 'float32' | 'float64', rng: Random): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tensor(
-    Array.from({ length: size }, () => rng.uniform(-1, 1)),
-    shape,
-    dtype,
-  );
-}
-
 function inputs(layer: Layer, dtype: 'float32' | 'float64', seed: number) {
-  const rng = new Random(seed);
   const channels = layer.input[layer.input.length - 3]!;
-  return {
-    x: random(layer.input, dtype, rng),
-    w: random([channels, 1, ...layer.kernel], dtype, rng),
-    b: layer.bias === false ? null : random([channels], dtype, rng),
-  };
+  const spec = { ...layer, outChannels: channels, groups: channels };
+  const { input: x, weight: w, bias: b } = layerTensors(spec, dtype, seed);
+  return { x, w, b };
 }
 
 const name = (l: Layer) =>

@@ -1,4 +1,5 @@
-import { type ConvTranspose2dOptions, convTranspose2d, Random, type Tensor, tensor } from '@convt/core';
+import { layerTensors } from '@convt/conformance';
+import { type ConvTranspose2dOptions, convTranspose2d } from '@convt/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from './index.js';
 
@@ -58,24 +59,9 @@ const geometries: Geometry[] = [
   { input: [1, 160, 5, 6], outChannels: 9, kernel: [4, 4], options: { stride: 2, padding: 1 } },
 ];
 
-function random(shape: number[], dtype: 'float32' | 'float64', rng: Random): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tensor(
-    Array.from({ length: size }, () => rng.uniform(-1, 1)),
-    shape,
-    dtype,
-  );
-}
-
 function inputs(g: Geometry, dtype: 'float32' | 'float64', seed: number) {
-  const rng = new Random(seed);
-  const groups = g.options?.groups ?? 1;
-  const cin = g.input[g.input.length - 3]!;
-  return {
-    x: random(g.input, dtype, rng),
-    w: random([cin, g.outChannels / groups, ...g.kernel], dtype, rng),
-    b: g.bias === false ? null : random([g.outChannels], dtype, rng),
-  };
+  const { input: x, weight: w, bias: b } = layerTensors({ ...g, groups: g.options?.groups }, dtype, seed);
+  return { x, w, b };
 }
 
 const describeName = (g: Geometry) =>

@@ -1,8 +1,8 @@
+import { layerTensors } from '@convt/conformance';
 import {
   type ConvTranspose2dOptions,
   ConvTransposeError,
   convTranspose2d,
-  Random,
   type Tensor,
   tensor,
 } from '@convt/core';
@@ -76,22 +76,8 @@ const CASES: Case[] = [
   { input: [1, 2, 17, 33], outChannels: 7, kernel: [3, 3], options: { stride: 1, padding: 1 } },
 ];
 
-function randomTensor(random: Random, shape: readonly number[]): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tensor(
-    Array.from({ length: size }, () => random.uniform(-1, 1)),
-    shape,
-  );
-}
-
 function caseTensors(c: Case, seed: number) {
-  const random = new Random(seed);
-  const groups = c.options?.groups ?? 1;
-  const inChannels = c.input.length === 4 ? c.input[1]! : c.input[0]!;
-  const input = randomTensor(random, c.input);
-  const weight = randomTensor(random, [inChannels, c.outChannels / groups, ...c.kernel]);
-  const bias = c.bias === false ? null : randomTensor(random, [c.outChannels]);
-  return { input, weight, bias };
+  return layerTensors({ ...c, groups: c.options?.groups }, 'float32', seed);
 }
 
 function expectClose(actual: Tensor, expected: Tensor): void {

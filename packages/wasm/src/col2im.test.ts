@@ -1,11 +1,5 @@
-import {
-  type ConvTranspose2dOptions,
-  convTranspose2d,
-  Random,
-  resolveConvTranspose2d,
-  type Tensor,
-  tensor,
-} from '@convt/core';
+import { layerTensors } from '@convt/conformance';
+import { type ConvTranspose2dOptions, convTranspose2d, resolveConvTranspose2d } from '@convt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { col2imTiling } from './col2im.js';
 import { createBackend, type WasmBackend } from './index.js';
@@ -63,22 +57,8 @@ const CASES: Case[] = [
   { input: [1, 16, 2, 33], outChannels: 1, kernel: [7, 3], options: { stride: [4, 3], padding: [5, 0] } },
 ];
 
-function randomTensor(random: Random, shape: readonly number[]): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tensor(
-    Array.from({ length: size }, () => random.uniform(-1, 1)),
-    shape,
-  );
-}
-
 function caseTensors(c: Case, seed: number) {
-  const random = new Random(seed);
-  const groups = c.options?.groups ?? 1;
-  const inChannels = c.input.length === 4 ? c.input[1]! : c.input[0]!;
-  const input = randomTensor(random, c.input);
-  const weight = randomTensor(random, [inChannels, c.outChannels / groups, ...c.kernel]);
-  const bias = c.bias === false ? null : randomTensor(random, [c.outChannels]);
-  return { input, weight, bias };
+  return layerTensors({ ...c, groups: c.options?.groups }, 'float32', seed);
 }
 
 function plan(c: Case) {
