@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { checkOutput, expected } from './check.js';
 import { HostClient, HostError } from './host-client.js';
 import { describeMachine } from './machine.js';
+import { runnerNodeFlags } from './node-flags.js';
 import type { RunnerSpec } from './peers/types.js';
 import type { BackendResult, Cell, Results, WorkloadInfo } from './results.js';
 import { gflops, summarize } from './stats.js';
@@ -72,7 +73,8 @@ export async function runBenchmarks(
   log: (line: string) => void,
 ): Promise<Results> {
   const started = performance.now();
-  const machine = describeMachine();
+  const nodeFlags = await runnerNodeFlags();
+  const machine = describeMachine(nodeFlags);
   const backends: BackendResult[] = [];
   const hosts = new Map<string, HostClient>();
   const roundoff = new Map<string, number>();
@@ -88,7 +90,7 @@ export async function runBenchmarks(
     };
     backends.push(result);
     const xvfb = Boolean(spec.needsDisplay && !process.env.DISPLAY && hasXvfb());
-    const host = new HostClient(spec.id, { xvfb });
+    const host = new HostClient(spec.id, { xvfb, nodeFlags });
     try {
       const init = await host.init();
       result.initMs = init.initMs;

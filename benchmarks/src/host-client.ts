@@ -32,13 +32,18 @@ export class HostClient {
   private stderr = '';
   private exited: string | undefined;
 
-  /** With `xvfb`, the process runs under `xvfb-run -a` (a virtual X display for gpu.js headlessgl). */
-  constructor(runnerId: string, options: { xvfb?: boolean } = {}) {
+  /**
+   * With `xvfb`, the process runs under `xvfb-run -a` (a virtual X display for gpu.js headlessgl);
+   * `nodeFlags` are passed to its Node.
+   */
+  constructor(runnerId: string, options: { xvfb?: boolean; nodeFlags?: readonly string[] } = {}) {
+    const nodeFlags = options.nodeFlags ?? [];
     this.child = fork(HOST_PATH, [runnerId], {
+      execArgv: [...nodeFlags],
       serialization: 'advanced', // typed arrays cross without JSON
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // xvfb-run execs its command, which inherits the IPC channel.
-      ...(options.xvfb ? { execPath: 'xvfb-run', execArgv: ['-a', process.execPath] } : {}),
+      ...(options.xvfb ? { execPath: 'xvfb-run', execArgv: ['-a', process.execPath, ...nodeFlags] } : {}),
     });
     live.add(this.child);
     this.child.stderr!.on('data', (chunk: Buffer) => {

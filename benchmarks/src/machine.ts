@@ -9,9 +9,11 @@ export interface Machine {
   readonly date: string;
   /** Whether an X display was available (gpu.js headlessgl needs one). */
   readonly display: boolean;
+  /** Node flags every runner's process started with. */
+  readonly nodeFlags?: readonly string[];
 }
 
-export function describeMachine(): Machine {
+export function describeMachine(nodeFlags: readonly string[] = []): Machine {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown',
@@ -21,5 +23,6 @@ export function describeMachine(): Machine {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),
     display: Boolean(process.env.DISPLAY),
+    nodeFlags,
   };
 }

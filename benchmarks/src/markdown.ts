@@ -50,7 +50,7 @@ export function resultsMarkdown(r: Results, summaryOnly = false): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; ${m.date.slice(0, 10)}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${m.nodeFlags?.length ? ` (${m.nodeFlags.join(' ')}, for every runner)` : ''}, ${m.os}; ${m.date.slice(0, 10)}.`,
     `Run: ${r.settings.quick ? '`--quick`' : 'full'}, ${r.settings.cellBudgetMs} ms per cell, ${r.settings.minRuns}–${r.settings.maxRuns} steady runs, ${sig(r.wallSeconds)} s in all.`,
     '',
     '### GFLOP/s (steady-state median)',

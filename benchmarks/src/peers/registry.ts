@@ -47,6 +47,21 @@ export const RUNNERS: readonly RunnerSpec[] = [
     peer: false,
     create: () => convtRunner('@convt/wasm', { threads: 2 }),
   },
+  // The 128-bit SIMD kernels, for runtimes without relaxed SIMD (Node 20 without its flag, browsers that have not shipped it).
+  {
+    id: 'wasm-1t-simd128',
+    label: 'convt wasm 1T simd128',
+    kind: 'wasm',
+    peer: false,
+    create: () => convtRunner('@convt/wasm', { threads: 1, relaxedSimd: false }),
+  },
+  {
+    id: 'wasm-2t-simd128',
+    label: 'convt wasm 2T simd128',
+    kind: 'wasm',
+    peer: false,
+    create: () => convtRunner('@convt/wasm', { threads: 2, relaxedSimd: false }),
+  },
   {
     id: 'gpujs-headlessgl',
     label: 'convt gpujs headlessgl',

@@ -11,8 +11,9 @@ export const USAGE = `Usage: convt-conformance [--backend NAME[,NAME...]]... [--
 Runs the @convt/conformance suite over every backend that starts here and prints a matrix:
 one row per swept parameter value, one column per backend, each cell passed/total.
 
-  --backend NAME   a column (reference, cpu:1, cpu:auto, wasm:1, wasm:auto, gpujs:headlessgl,
-                   gpujs:webasm, gpujs:cpu) or a package (cpu, wasm, gpujs); repeatable
+  --backend NAME   a column (reference, cpu:1, cpu:auto, wasm:1, wasm:auto, wasm:1:simd128,
+                   wasm:auto:simd128, gpujs:headlessgl, gpujs:webasm, gpujs:cpu) or a package
+                   (cpu, wasm, gpujs); repeatable
   --filter TEXT    only cases whose name contains TEXT; /REGEX/ for a pattern
   --quick          the quick sweep (about 60 valid cases) for every backend
   --json           the matrix and every failure as JSON on stdout

@@ -4,7 +4,7 @@ import { parseArgs, USAGE } from './args.js';
 import { formatMatrix } from './format.js';
 import { buildMatrix, type Column } from './matrix.js';
 import { createProgress } from './progress.js';
-import { selectTargets, startTarget } from './targets.js';
+import { enableRelaxedSimd, selectTargets, startTarget } from './targets.js';
 
 /** A case that hangs fails after this long, and the run goes on. */
 const CASE_TIMEOUT_MS = 60_000;
@@ -24,6 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
+  await enableRelaxedSimd();
   const progress = createProgress();
   const columns: Column[] = [];
   // One backend at a time: they share the machine's cores, and timings stay honest.

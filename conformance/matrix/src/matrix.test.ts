@@ -64,6 +64,8 @@ describe('targets', () => {
       'cpu:auto',
       'wasm:1',
       'wasm:auto',
+      'wasm:1:simd128',
+      'wasm:auto:simd128',
       'gpujs:headlessgl',
       'gpujs:webasm',
       'gpujs:cpu',

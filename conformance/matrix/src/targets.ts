@@ -24,6 +24,9 @@ export const TARGETS: readonly Target[] = [
   { label: 'cpu:auto', specifier: '@convt/cpu' },
   { label: 'wasm:1', specifier: '@convt/wasm', options: { threads: 1 } },
   { label: 'wasm:auto', specifier: '@convt/wasm' },
+  // The 128-bit SIMD kernels, which runtimes without relaxed SIMD run (the columns above use it here).
+  { label: 'wasm:1:simd128', specifier: '@convt/wasm', options: { threads: 1, relaxedSimd: false } },
+  { label: 'wasm:auto:simd128', specifier: '@convt/wasm', options: { relaxedSimd: false } },
   {
     label: 'gpujs:headlessgl',
     specifier: '@convt/gpujs',
@@ -48,6 +51,21 @@ export function selectTargets(names: readonly string[]): Target[] {
     throw new Error(`unknown backend ${unknown.join(', ')}; known: ${known}`);
   }
   return TARGETS.filter((t) => names.includes(t.label) || names.includes(family(t)!));
+}
+
+/**
+ * Turns on relaxed SIMD where Node has it behind a flag (Node 20), so that the wasm columns test the
+ * kernels current runtimes run. V8 reads the flag when a module compiles: call before any target starts.
+ */
+export async function enableRelaxedSimd(): Promise<void> {
+  try {
+    const specifier = '@convt/wasm';
+    const wasm = (await import(specifier)) as { relaxedSimdNodeFlags(): string[] };
+    const { setFlagsFromString } = await import('node:v8');
+    for (const flag of wasm.relaxedSimdNodeFlags()) setFlagsFromString(flag);
+  } catch {
+    // No wasm package built: its columns report that themselves.
+  }
 }
 
 /** Imports and starts a target; any failure becomes "unavailable" with its reason, never a crash. */

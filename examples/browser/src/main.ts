@@ -27,6 +27,7 @@ const runs: Array<[string, () => Promise<Backend>]> = [
   [`cpu ${threads} threads`, () => createCpu({ threads })],
   ['wasm 1 thread', () => createWasm({ threads: 1 })],
   [`wasm ${threads} threads`, () => createWasm({ threads })],
+  ['wasm simd128', () => createWasm({ threads: 1, relaxedSimd: false })],
   ['gpujs webgl2', () => createGpujs({ mode: 'webgl2' })],
   ['gpujs webgpu', () => createGpujs({ mode: 'webgpu' })],
   ['auto', () => createAuto()],
@@ -71,7 +72,8 @@ async function runOne(name: string, create: () => Promise<Backend>): Promise<Run
     const caps = backend.capabilities;
     const choice = (backend as { choice?: { summary: string } }).choice;
     const details =
-      choice?.summary ?? `threads ${caps.threads}${caps.mode ? `, mode ${String(caps.mode)}` : ''}`;
+      choice?.summary ??
+      `threads ${caps.threads}${caps.mode ? `, mode ${String(caps.mode)}` : ''}${caps.relaxedSimd ? ', relaxed SIMD' : ''}`;
     await backend.dispose?.();
     const ok = out.shape.join() === expected.shape.join() && maxError < 1e-4;
     return { run: name, backend: backend.name, details, maxError, ms, ok };

@@ -16,6 +16,7 @@ import {
   G_ROW, G_WEIGHTS, G_WEIGHTS_GROUP_STRIDE, G_BLOCKS, G_ROWS, G_WS, G_SIZE,
   P_ROW_COUNT, P_COL_COUNT, P_K, P_OFFSETS, P_OUT_OFFSET, P_SIZE,
 } from './layout';
+import { madd } from './madd';
 
 export function col2imUnit(job: usize, u: i32, workspace: usize): void {
   const perImageGroup = load<i32>(job, J_UNITS_PER_IMAGE_GROUP);
@@ -107,22 +108,22 @@ function gemm(
       const x0 = v128.load(p);
       const x1 = v128.load(p, 16);
       const w0 = v128.load32_splat(w);
-      c00 = f32x4.add(c00, f32x4.mul(w0, x0));
-      c01 = f32x4.add(c01, f32x4.mul(w0, x1));
+      c00 = madd(c00, w0, x0);
+      c01 = madd(c01, w0, x1);
       if (rows > 1) {
         const w1 = v128.load32_splat(w, 4);
-        c10 = f32x4.add(c10, f32x4.mul(w1, x0));
-        c11 = f32x4.add(c11, f32x4.mul(w1, x1));
+        c10 = madd(c10, w1, x0);
+        c11 = madd(c11, w1, x1);
       }
       if (rows > 2) {
         const w2 = v128.load32_splat(w, 8);
-        c20 = f32x4.add(c20, f32x4.mul(w2, x0));
-        c21 = f32x4.add(c21, f32x4.mul(w2, x1));
+        c20 = madd(c20, w2, x0);
+        c21 = madd(c21, w2, x1);
       }
       if (rows > 3) {
         const w3 = v128.load32_splat(w, 12);
-        c30 = f32x4.add(c30, f32x4.mul(w3, x0));
-        c31 = f32x4.add(c31, f32x4.mul(w3, x1));
+        c30 = madd(c30, w3, x0);
+        c31 = madd(c31, w3, x1);
       }
       p += planeStride;
     }

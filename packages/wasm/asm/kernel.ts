@@ -20,6 +20,7 @@ import {
   P_PARTNER, P_SIZE, J_MODE, J_SLOTS, J_WORKSPACE, J_WS_BYTES,
 } from './layout';
 import { col2imUnit } from './col2im';
+import { madd } from './madd';
 
 @inline function claim(counter: usize, chunk: i32): i32 {
   if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, chunk);
@@ -184,17 +185,17 @@ function rowMr4(
       const x0 = v128.load(p);
       const x1 = v128.load(p, 16);
       const w0 = v128.load32_splat(w);
-      c00 = f32x4.add(c00, f32x4.mul(w0, x0));
-      c01 = f32x4.add(c01, f32x4.mul(w0, x1));
+      c00 = madd(c00, w0, x0);
+      c01 = madd(c01, w0, x1);
       const w1 = v128.load32_splat(w, 4);
-      c10 = f32x4.add(c10, f32x4.mul(w1, x0));
-      c11 = f32x4.add(c11, f32x4.mul(w1, x1));
+      c10 = madd(c10, w1, x0);
+      c11 = madd(c11, w1, x1);
       const w2 = v128.load32_splat(w, 8);
-      c20 = f32x4.add(c20, f32x4.mul(w2, x0));
-      c21 = f32x4.add(c21, f32x4.mul(w2, x1));
+      c20 = madd(c20, w2, x0);
+      c21 = madd(c21, w2, x1);
       const w3 = v128.load32_splat(w, 12);
-      c30 = f32x4.add(c30, f32x4.mul(w3, x0));
-      c31 = f32x4.add(c31, f32x4.mul(w3, x1));
+      c30 = madd(c30, w3, x0);
+      c31 = madd(c31, w3, x1);
       w += 16;
     }
     const n = min(8, cols - j);
@@ -210,10 +211,10 @@ function rowMr4(
     let w = weights;
     for (let o = offsets; o < end; o += 4) {
       const x = v128.load(a + (load<i32>(o) as usize));
-      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), x));
-      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(w, 4), x));
-      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(w, 8), x));
-      c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(w, 12), x));
+      c0 = madd(c0, v128.load32_splat(w), x);
+      c1 = madd(c1, v128.load32_splat(w, 4), x);
+      c2 = madd(c2, v128.load32_splat(w, 8), x);
+      c3 = madd(c3, v128.load32_splat(w, 12), x);
       w += 16;
     }
     const n = cols - j;
@@ -250,14 +251,14 @@ function rowMr3(
       const x0 = v128.load(p);
       const x1 = v128.load(p, 16);
       const w0 = v128.load32_splat(w);
-      c00 = f32x4.add(c00, f32x4.mul(w0, x0));
-      c01 = f32x4.add(c01, f32x4.mul(w0, x1));
+      c00 = madd(c00, w0, x0);
+      c01 = madd(c01, w0, x1);
       const w1 = v128.load32_splat(w, 4);
-      c10 = f32x4.add(c10, f32x4.mul(w1, x0));
-      c11 = f32x4.add(c11, f32x4.mul(w1, x1));
+      c10 = madd(c10, w1, x0);
+      c11 = madd(c11, w1, x1);
       const w2 = v128.load32_splat(w, 8);
-      c20 = f32x4.add(c20, f32x4.mul(w2, x0));
-      c21 = f32x4.add(c21, f32x4.mul(w2, x1));
+      c20 = madd(c20, w2, x0);
+      c21 = madd(c21, w2, x1);
       w += 16;
     }
     const n = min(8, cols - j);
@@ -272,9 +273,9 @@ function rowMr3(
     let w = weights;
     for (let o = offsets; o < end; o += 4) {
       const x = v128.load(a + (load<i32>(o) as usize));
-      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), x));
-      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(w, 4), x));
-      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(w, 8), x));
+      c0 = madd(c0, v128.load32_splat(w), x);
+      c1 = madd(c1, v128.load32_splat(w, 4), x);
+      c2 = madd(c2, v128.load32_splat(w, 8), x);
       w += 16;
     }
     const n = cols - j;
@@ -308,17 +309,17 @@ function rowPairMr4(
     const x0 = v128.load(p);
     const x1 = v128.load(p + inRow);
     const w0 = v128.load32_splat(w);
-    c00 = f32x4.add(c00, f32x4.mul(w0, x0));
-    c01 = f32x4.add(c01, f32x4.mul(w0, x1));
+    c00 = madd(c00, w0, x0);
+    c01 = madd(c01, w0, x1);
     const w1 = v128.load32_splat(w, 4);
-    c10 = f32x4.add(c10, f32x4.mul(w1, x0));
-    c11 = f32x4.add(c11, f32x4.mul(w1, x1));
+    c10 = madd(c10, w1, x0);
+    c11 = madd(c11, w1, x1);
     const w2 = v128.load32_splat(w, 8);
-    c20 = f32x4.add(c20, f32x4.mul(w2, x0));
-    c21 = f32x4.add(c21, f32x4.mul(w2, x1));
+    c20 = madd(c20, w2, x0);
+    c21 = madd(c21, w2, x1);
     const w3 = v128.load32_splat(w, 12);
-    c30 = f32x4.add(c30, f32x4.mul(w3, x0));
-    c31 = f32x4.add(c31, f32x4.mul(w3, x1));
+    c30 = madd(c30, w3, x0);
+    c31 = madd(c31, w3, x1);
     w += 16;
   }
   store4(output, colStep, cols, c00);
@@ -347,10 +348,10 @@ function rowMr1(
     for (let o = offsets; o < end; o += 4) {
       const p = a + (load<i32>(o) as usize);
       const w0 = v128.load32_splat(w);
-      c0 = f32x4.add(c0, f32x4.mul(w0, v128.load(p)));
-      c1 = f32x4.add(c1, f32x4.mul(w0, v128.load(p, 16)));
-      c2 = f32x4.add(c2, f32x4.mul(w0, v128.load(p, 32)));
-      c3 = f32x4.add(c3, f32x4.mul(w0, v128.load(p, 48)));
+      c0 = madd(c0, w0, v128.load(p));
+      c1 = madd(c1, w0, v128.load(p, 16));
+      c2 = madd(c2, w0, v128.load(p, 32));
+      c3 = madd(c3, w0, v128.load(p, 48));
       w += 4;
     }
     const n = cols - j;
@@ -378,10 +379,10 @@ function rowMr1Interleaved(
     for (let o = offsetsA; o < endA; o += 4) {
       const p = a + (load<i32>(o) as usize);
       const w0 = v128.load32_splat(w);
-      a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(p)));
-      a1 = f32x4.add(a1, f32x4.mul(w0, v128.load(p, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(w0, v128.load(p, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(w0, v128.load(p, 48)));
+      a0 = madd(a0, w0, v128.load(p));
+      a1 = madd(a1, w0, v128.load(p, 16));
+      a2 = madd(a2, w0, v128.load(p, 32));
+      a3 = madd(a3, w0, v128.load(p, 48));
       w += 4;
     }
     let b0 = b, b1 = b, b2 = b, b3 = b;
@@ -389,10 +390,10 @@ function rowMr1Interleaved(
     for (let o = offsetsB; o < endB; o += 4) {
       const p = a + (load<i32>(o) as usize);
       const w0 = v128.load32_splat(w);
-      b0 = f32x4.add(b0, f32x4.mul(w0, v128.load(p)));
-      b1 = f32x4.add(b1, f32x4.mul(w0, v128.load(p, 16)));
-      b2 = f32x4.add(b2, f32x4.mul(w0, v128.load(p, 32)));
-      b3 = f32x4.add(b3, f32x4.mul(w0, v128.load(p, 48)));
+      b0 = madd(b0, w0, v128.load(p));
+      b1 = madd(b1, w0, v128.load(p, 16));
+      b2 = madd(b2, w0, v128.load(p, 32));
+      b3 = madd(b3, w0, v128.load(p, 48));
       w += 4;
     }
     const n = cols - j;

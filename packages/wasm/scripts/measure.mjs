@@ -238,7 +238,7 @@ for (const threads of threadCounts) {
   const forwarded = args.filter((a, i) => a !== '--threads' && args[i - 1] !== '--threads');
   const run = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), ...forwarded, '--child', String(threads)],
+    [...process.execArgv, fileURLToPath(import.meta.url), ...forwarded, '--child', String(threads)],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],

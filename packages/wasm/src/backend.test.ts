@@ -114,22 +114,40 @@ for (const threads of [1, 2, 3]) {
 }
 
 describe('wasm backend behaviour', () => {
-  it('gives bit-identical results for any thread count', async () => {
-    const c: Case = {
-      input: [2, 16, 9, 11],
-      outChannels: 12,
-      kernel: [4, 4],
-      options: { stride: 2, padding: 1 },
-    };
-    const { input, weight, bias } = caseTensors(c, 7);
-    const outputs: Float32Array[] = [];
-    for (const threads of [1, 2, 4]) {
-      const backend = await createBackend({ threads });
-      outputs.push((await backend.convTranspose2d(input, weight, bias, c.options)).data as Float32Array);
+  for (const relaxedSimd of [true, false]) {
+    it(`gives bit-identical results for any thread count (relaxedSimd: ${relaxedSimd})`, async () => {
+      const c: Case = {
+        input: [2, 16, 9, 11],
+        outChannels: 12,
+        kernel: [4, 4],
+        options: { stride: 2, padding: 1 },
+      };
+      const { input, weight, bias } = caseTensors(c, 7);
+      const outputs: Float32Array[] = [];
+      for (const threads of [1, 2, 4]) {
+        const backend = await createBackend({ threads, relaxedSimd });
+        outputs.push((await backend.convTranspose2d(input, weight, bias, c.options)).data as Float32Array);
+        await backend.dispose();
+      }
+      expect(outputs[1]).toEqual(outputs[0]);
+      expect(outputs[2]).toEqual(outputs[0]);
+    });
+  }
+
+  it('fuses multiply-adds with relaxed SIMD (one rounding per product) and not without', async () => {
+    // One product plus a bias: -1 + (1 + 2^-12)^2 = 2^-11 + 2^-24 exactly, a float32. Rounded twice, the
+    // product 1 + 2^-11 + 2^-24 is a tie between two float32s and rounds to even, 1 + 2^-11: 2^-24 is lost.
+    const a = 1 + 2 ** -12;
+    const input = tensor(new Float32Array([a]), [1, 1, 1, 1]);
+    const weight = tensor(new Float32Array([a]), [1, 1, 1, 1]);
+    const bias = tensor(new Float32Array([-1]), [1]);
+    const results: number[] = [];
+    for (const relaxedSimd of [true, false]) {
+      const backend = await createBackend({ threads: 1, relaxedSimd });
+      results.push((await backend.convTranspose2d(input, weight, bias)).data[0]!);
       await backend.dispose();
     }
-    expect(outputs[1]).toEqual(outputs[0]);
-    expect(outputs[2]).toEqual(outputs[0]);
+    expect(results).toEqual([2 ** -11 + 2 ** -24, 2 ** -11]);
   });
 
   it('rejects float64 and invalid arguments like core', async () => {

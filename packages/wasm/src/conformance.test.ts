@@ -1,19 +1,26 @@
 import { runConformance } from '@convt/conformance';
 import { describe, expect, it } from 'vitest';
-import { createBackend } from './index.js';
+import { createBackend, supportsRelaxedSimd } from './index.js';
 
 describe('conformance', () => {
-  for (const threads of [1, 2]) {
-    it(`passes every case with ${threads} thread(s)`, async () => {
-      const backend = await createBackend({ threads });
-      try {
-        const report = await runConformance(backend);
-        expect(report.failures.map((f) => `${f.name}: ${f.message}`)).toEqual([]);
-        expect(report.valid.total).toBeGreaterThan(300);
-        expect(report.invalid.total).toBeGreaterThan(0);
-      } finally {
-        await backend.dispose();
-      }
-    }, 180_000);
+  it('runs where relaxed SIMD is on, so that both kernel builds are tested', () => {
+    expect(supportsRelaxedSimd()).toBe(true);
+  });
+
+  for (const relaxedSimd of [true, false]) {
+    for (const threads of [1, 2]) {
+      it(`passes every case with ${threads} thread(s), relaxedSimd: ${relaxedSimd}`, async () => {
+        const backend = await createBackend({ threads, relaxedSimd });
+        try {
+          expect(backend.capabilities.relaxedSimd).toBe(relaxedSimd);
+          const report = await runConformance(backend);
+          expect(report.failures.map((f) => `${f.name}: ${f.message}`)).toEqual([]);
+          expect(report.valid.total).toBeGreaterThan(300);
+          expect(report.invalid.total).toBeGreaterThan(0);
+        } finally {
+          await backend.dispose();
+        }
+      }, 180_000);
+    }
   }
 });

@@ -13,6 +13,8 @@ export interface Kernel {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   readonly shared: boolean;
+  /** Whether the kernels use relaxed SIMD's fused multiply-add. */
+  readonly relaxed: boolean;
 }
 
 const INITIAL_PAGES = 256; // 16 MiB
@@ -28,16 +30,39 @@ export function canShareMemory(): boolean {
   }
 }
 
+/**
+ * Whether this runtime accepts relaxed SIMD (Chromium 114+, Node 22+; Node 20 behind
+ * `--experimental-wasm-relaxed-simd`): validating the binary that uses it answers without running it.
+ */
+export function supportsRelaxedSimd(): boolean {
+  return WebAssembly.validate(decodeBase64(KERNEL_BINARY.singleRelaxed));
+}
+
+/**
+ * The Node command-line flags that turn relaxed SIMD on where the runtime has it behind a flag (Node 20),
+ * for tools that start Node processes or set V8 flags before any module compiles; empty elsewhere.
+ */
+export function relaxedSimdNodeFlags(): string[] {
+  const node = globalThis.process?.versions?.node;
+  if (!node || supportsRelaxedSimd()) return [];
+  return Number(node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+}
+
 /** Compiles and instantiates the threaded (shared memory) or the single-threaded kernel. */
-export async function instantiateKernel(shared: boolean): Promise<Kernel> {
-  const module = await WebAssembly.compile(
-    decodeBase64(shared ? KERNEL_BINARY.threaded : KERNEL_BINARY.single),
-  );
+export async function instantiateKernel(shared: boolean, relaxed: boolean): Promise<Kernel> {
+  const binary = shared
+    ? relaxed
+      ? KERNEL_BINARY.threadedRelaxed
+      : KERNEL_BINARY.threaded
+    : relaxed
+      ? KERNEL_BINARY.singleRelaxed
+      : KERNEL_BINARY.single;
+  const module = await WebAssembly.compile(decodeBase64(binary));
   const memory = shared
     ? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: INITIAL_PAGES });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { module, memory, exports: instance.exports as unknown as KernelExports, shared };
+  return { module, memory, exports: instance.exports as unknown as KernelExports, shared, relaxed };
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

@@ -6,7 +6,7 @@ import { type Spawn, type WorkerHandle, WorkerPool, workerFactory } from './pool
 
 /** Starts a pool whose worker handles the test can reach, to kill them. */
 async function startPool(workers: number) {
-  const kernel = await instantiateKernel(true);
+  const kernel = await instantiateKernel(true, false);
   const spawnDefault = await workerFactory();
   const handles: WorkerHandle[] = [];
   const spawn: Spawn = (onMessage, onFailure) => {
