@@ -38,6 +38,17 @@ describe('chooseBackend', () => {
     );
   });
 
+  it('names relaxed SIMD in the summary when the chosen backend uses it', async () => {
+    const wasm: Starter = async () => ({
+      ...fake('wasm'),
+      capabilities: { ...referenceBackend.capabilities, threads: 2, relaxedSimd: true },
+    });
+    const backend = await chooseBackend({ exclude: ['gpujs'] }, { gpujs: ok('gpujs'), wasm, cpu: ok('cpu') });
+    expect(backend.choice.summary).toBe(
+      'gpujs excluded: excluded by the caller; wasm chosen (2 threads, dtypes float32/float64, relaxed SIMD); cpu not tried: wasm was chosen first',
+    );
+  });
+
   it('honours prefer and exclude', async () => {
     const starters: Record<BackendName, Starter> = { gpujs: ok('gpujs'), wasm: ok('wasm'), cpu: ok('cpu') };
     expect((await chooseBackend({ prefer: 'cpu' }, starters)).name).toBe('cpu');

@@ -96,6 +96,7 @@ function describe(backend: Backend): string {
   const caps = backend.capabilities;
   const facts = [`${caps.threads} thread${caps.threads === 1 ? '' : 's'}`, `dtypes ${caps.dtypes.join('/')}`];
   if (typeof caps.mode === 'string') facts.unshift(`mode ${caps.mode}`);
+  if (caps.relaxedSimd === true) facts.push('relaxed SIMD');
   return facts.join(', ');
 }
 

@@ -22,6 +22,9 @@ import {
 import { col2imUnit } from './col2im';
 import { madd } from './madd';
 
+/** Loads of the padded flag before a worker sleeps: well under a millisecond. */
+const PAD_SPINS = 200_000;
+
 @inline function claim(counter: usize, chunk: i32): i32 {
   if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, chunk);
   const start = load<i32>(counter);
@@ -67,6 +70,9 @@ export function pad(job: usize): void {
 /** Computes work units claimed from the job's counter until none are left (after `pad`). */
 export function run(job: usize): void {
   if (ASC_FEATURE_THREADS) {
+    // Spin a while before sleeping: padding takes tens to hundreds of microseconds, and waking a
+    // sleeping thread (on a virtual machine, its idle core too) costs about as much.
+    for (let spins = 0; spins < PAD_SPINS && atomic.load<i32>(job + J_PADDED) == 0; spins++) {}
     while (atomic.load<i32>(job + J_PADDED) == 0) atomic.wait<i32>(job + J_PADDED, 0, -1);
   }
   const units = load<i32>(job, J_UNITS);
