@@ -627,6 +627,113 @@ export function row1x8taps3(
 }
 
 /**
+ * 1 output channel × 2 columns × 2 rows of a row phase per tile (rows `xRow` apart in the workspace,
+ * `oRow` apart in the output), for phases of 3 row and 3 column taps reading consecutive rows and
+ * columns (1-channel heads such as FSRCNN's k9 s3): the 2 rows' row taps span 4 input rows, each
+ * read once for both rows, and an input channel's 9 weights are loaded once for all 36 products.
+ * The table lists 9 entries per input channel; the first is row tap 0's and column tap 0's, and
+ * the others read `xRow` less per row tap and 1 column less per column tap. Only 4 accumulators:
+ * wider tiles spill on x86-64 (2 × 4, 2 × 8 and 3 × 3 ran slower; see the README).
+ */
+export function row1x2x2taps3(
+  x: Float64Array,
+  p: Float64Array,
+  out: Data,
+  b: Data | null,
+  co: number,
+  xo: Int32Array,
+  k0: number,
+  k1: number,
+  ps: number,
+  xs: number,
+  xRow: number,
+  o: number,
+  oRow: number,
+  oStep: number,
+  tiles: number,
+): void {
+  const b0 = b === null ? 0 : b[co]!;
+  for (let t = 0; t < tiles; t++, xs += 2, o += 2 * oStep) {
+    let a00 = 0,
+      a01 = 0;
+    let a10 = 0,
+      a11 = 0;
+    for (let k = k0, pi = ps; k < k1; k += 9, pi += 9) {
+      const xi = xs + xo[k]!;
+      const w00 = p[pi]!,
+        w01 = p[pi + 1]!,
+        w02 = p[pi + 2]!,
+        w10 = p[pi + 3]!,
+        w11 = p[pi + 4]!,
+        w12 = p[pi + 5]!,
+        w20 = p[pi + 6]!,
+        w21 = p[pi + 7]!,
+        w22 = p[pi + 8]!;
+      const y0 = xi + xRow;
+      const em2 = x[y0 - 2]!;
+      const em1 = x[y0 - 1]!;
+      const e0 = x[y0]!;
+      a10 += e0 * w00;
+      a10 += em1 * w01;
+      a10 += em2 * w02;
+      const e1 = x[y0 + 1]!;
+      a11 += e1 * w00;
+      a11 += e0 * w01;
+      a11 += em1 * w02;
+      const y1 = xi;
+      const fm2 = x[y1 - 2]!;
+      const fm1 = x[y1 - 1]!;
+      const f0 = x[y1]!;
+      a00 += f0 * w00;
+      a00 += fm1 * w01;
+      a00 += fm2 * w02;
+      a10 += f0 * w10;
+      a10 += fm1 * w11;
+      a10 += fm2 * w12;
+      const f1 = x[y1 + 1]!;
+      a01 += f1 * w00;
+      a01 += f0 * w01;
+      a01 += fm1 * w02;
+      a11 += f1 * w10;
+      a11 += f0 * w11;
+      a11 += fm1 * w12;
+      const y2 = xi - xRow;
+      const gm2 = x[y2 - 2]!;
+      const gm1 = x[y2 - 1]!;
+      const g0 = x[y2]!;
+      a00 += g0 * w10;
+      a00 += gm1 * w11;
+      a00 += gm2 * w12;
+      a10 += g0 * w20;
+      a10 += gm1 * w21;
+      a10 += gm2 * w22;
+      const g1 = x[y2 + 1]!;
+      a01 += g1 * w10;
+      a01 += g0 * w11;
+      a01 += gm1 * w12;
+      a11 += g1 * w20;
+      a11 += g0 * w21;
+      a11 += gm1 * w22;
+      const y3 = xi - 2 * xRow;
+      const hm2 = x[y3 - 2]!;
+      const hm1 = x[y3 - 1]!;
+      const h0 = x[y3]!;
+      a00 += h0 * w20;
+      a00 += hm1 * w21;
+      a00 += hm2 * w22;
+      const h1 = x[y3 + 1]!;
+      a01 += h1 * w20;
+      a01 += h0 * w21;
+      a01 += hm1 * w22;
+    }
+    out[o] = a00 + b0;
+    out[o + oRow] = a10 + b0;
+    out[o + oStep] = a01 + b0;
+    out[o + oStep + oRow] = a11 + b0;
+  }
+}
+
+/**
  * `nco` output channels × 1 column per tile: whatever the wider tiles leave, and the edge columns
  * of exact mode. Weights are packed `nco` per entry.
  */

@@ -145,3 +145,150 @@ export function phaseRow(
     out[o + j * oStep] = a + bias;
   }
 }
+
+/**
+ * Two output rows that read the same 2 input rows (the row phases pair like the column phases: a
+ * row of phase B at `jr` and the next row, of phase A at `jr + 1`, with k4 s2 p1), both column
+ * phases: a window of 3 columns of each input row feeds all 16 products of 4 outputs, so each step
+ * loads 2 values where `pairRow2` per row loads 4.
+ *
+ *   u, v     input index of column `s - 1` of row tap 1's and row tap 0's input row (both rows')
+ *   w1, w2   the 8 weights of the first and of the second output row, as `pairRow2`'s `wi`
+ *   oA, oB   output index of column `j = 0` of each column phase in the first output row
+ *   oRow     elements from the first output row to the second
+ */
+export function pairTwoRows(
+  x: Data,
+  u: number,
+  v: number,
+  w: Float64Array,
+  w1: number,
+  w2: number,
+  out: Data,
+  oA: number,
+  oB: number,
+  oRow: number,
+  j0: number,
+  j1: number,
+  bias: number,
+): void {
+  const a00 = w[w1]!,
+    a01 = w[w1 + 1]!,
+    a10 = w[w1 + 2]!,
+    a11 = w[w1 + 3]!;
+  const b00 = w[w1 + 4]!,
+    b01 = w[w1 + 5]!,
+    b10 = w[w1 + 6]!,
+    b11 = w[w1 + 7]!;
+  const c00 = w[w2]!,
+    c01 = w[w2 + 1]!,
+    c10 = w[w2 + 2]!,
+    c11 = w[w2 + 3]!;
+  const d00 = w[w2 + 4]!,
+    d01 = w[w2 + 5]!,
+    d10 = w[w2 + 6]!,
+    d11 = w[w2 + 7]!;
+  let p0 = x[v + j0]!,
+    p1 = x[v + j0 + 1]!;
+  let q0 = x[u + j0]!,
+    q1 = x[u + j0 + 1]!;
+  const oA2 = oA + oRow;
+  const oB2 = oB + oRow;
+  for (let j = j0; j < j1; j++) {
+    const p2 = x[v + j + 2]!;
+    const q2 = x[u + j + 2]!;
+    let a = 0 + p1 * a00;
+    let b = 0 + p2 * b00;
+    let c = 0 + p1 * c00;
+    let d = 0 + p2 * d00;
+    a += p0 * a01;
+    b += p1 * b01;
+    c += p0 * c01;
+    d += p1 * d01;
+    a += q1 * a10;
+    b += q2 * b10;
+    c += q1 * c10;
+    d += q2 * d10;
+    a += q0 * a11;
+    b += q1 * b11;
+    c += q0 * c11;
+    d += q1 * d11;
+    const o = 2 * j;
+    out[oA + o] = a + bias;
+    out[oB + o] = b + bias;
+    out[oA2 + o] = c + bias;
+    out[oB2 + o] = d + bias;
+    p0 = p1;
+    p1 = p2;
+    q0 = q1;
+    q1 = q2;
+  }
+}
+
+/**
+ * The columns of one column phase in both rows of `pairTwoRows` outside `[j0, j1)`, up to `count`,
+ * where a column tap may read outside the input: each product is taken only when its column is in
+ * `[0, W)`.
+ *
+ *   u, v     input index of column 0 of row tap 1's and row tap 0's input row
+ *   c0       the input column column tap 0 reads at `j = 0` (tap 1 reads the one before)
+ *   w1, w2   the phase's 4 weights in the first and in the second output row
+ *   o        output index of column `j = 0` in the first output row
+ */
+export function edgeTwoRows(
+  x: Data,
+  u: number,
+  v: number,
+  W: number,
+  c0: number,
+  w: Float64Array,
+  w1: number,
+  w2: number,
+  out: Data,
+  o: number,
+  oRow: number,
+  j0: number,
+  j1: number,
+  count: number,
+  bias: number,
+): void {
+  const a00 = w[w1]!,
+    a01 = w[w1 + 1]!,
+    a10 = w[w1 + 2]!,
+    a11 = w[w1 + 3]!;
+  const c00 = w[w2]!,
+    c01 = w[w2 + 1]!,
+    c10 = w[w2 + 2]!,
+    c11 = w[w2 + 3]!;
+  for (let j = 0; j < count; j++) {
+    if (j === j0 && j0 < j1) j = j1;
+    if (j === count) break;
+    const c = c0 + j;
+    const in0 = c >= 0 && c < W;
+    const in1 = c >= 1 && c <= W;
+    let a = 0;
+    let d = 0;
+    if (in0) {
+      const p = x[v + c]!;
+      a += p * a00;
+      d += p * c00;
+    }
+    if (in1) {
+      const p = x[v + c - 1]!;
+      a += p * a01;
+      d += p * c01;
+    }
+    if (in0) {
+      const q = x[u + c]!;
+      a += q * a10;
+      d += q * c10;
+    }
+    if (in1) {
+      const q = x[u + c - 1]!;
+      a += q * a11;
+      d += q * c11;
+    }
+    out[o + 2 * j] = a + bias;
+    out[o + oRow + 2 * j] = d + bias;
+  }
+}

@@ -1,5 +1,5 @@
 import type { AxisPhase, ConvTranspose2dPlan } from '@convt/core';
-import { pairRow1, pairRow2, phaseRow } from './depthwise-rows.js';
+import { edgeTwoRows, pairRow1, pairRow2, pairTwoRows, phaseRow } from './depthwise-rows.js';
 import type { Buffers } from './kernel.js';
 import type { Work } from './work.js';
 
@@ -71,12 +71,64 @@ export function runDepthwiseUnit(work: Work, { x, packed, b, out }: Buffers, u: 
   const pLo = pair ? Math.max(lo[pair.a]!, lo[pair.b]!) : 0;
   const pHi = pair ? Math.max(pLo, Math.min(hi[pair.a]!, hi[pair.b]!)) : 0;
 
+  // The row phases paired like the column phases: a row of phase `b` and the next row, of phase
+  // `a`, read the same 2 input rows, so one pass computes both.
+  const rowPair = pair && pHi > pLo ? windowPair(rowPhases) : null;
+  // Per row phase, the rows `jr` at which every row tap reads inside the input: [rowLo, rowHi).
+  const rowLo = rowPhases.map((phase) => interiorLo(phase));
+  const rowHi = rowPhases.map((phase) => interiorHi(phase));
+
   for (let oh = ohBegin; oh < ohEnd; oh++) {
     const rp = oh % sh;
     const rowPhase = rowPhases[rp]!;
     const jr = (oh - rowPhase.first) / sh;
     const oRow = oPlane + oh * OW;
     const rowTaps = rowPhase.taps;
+    if (rowPair && pair && rp === rowPair.b && oh + 1 < ohEnd) {
+      const next = rowPhases[(oh + 1) % sh]!;
+      const jrNext = (oh + 1 - next.first) / sh;
+      const v = rowTaps[0]!.inputStart + jr;
+      const rpNext = rowPair.a;
+      if (
+        next === rowPhases[rpNext] &&
+        next.taps[0]!.inputStart + jrNext === v &&
+        jr >= rowLo[rp]! &&
+        jr < rowHi[rp]! &&
+        jrNext >= rowLo[rpNext]! &&
+        jrNext < rowHi[rpNext]!
+      ) {
+        const A = colPhases[pair.a]!;
+        const B = colPhases[pair.b]!;
+        const vRow = xPlane + v * W;
+        const rv = vRow + A.taps[0]!.inputStart - 1;
+        pairTwoRows(
+          x,
+          rv - W,
+          rv,
+          pairW,
+          8 * rp,
+          8 * rpNext,
+          out,
+          oRow + A.first,
+          oRow + B.first,
+          OW,
+          pLo,
+          pHi,
+          bias,
+        );
+        // The few columns left, where a column tap may read outside the input.
+        for (let cp = 0; cp < 2; cp++) {
+          const phase = colPhases[cp]!;
+          const c0 = phase.taps[0]!.inputStart;
+          const w1 = 8 * rp + 4 * (cp === pair.a ? 0 : 1);
+          const w2 = w1 + 8 * (rpNext - rp);
+          const o = oRow + phase.first;
+          edgeTwoRows(x, vRow - W, vRow, W, c0, pairW, w1, w2, out, o, OW, pLo, pHi, phase.count, bias);
+        }
+        oh++;
+        continue;
+      }
+    }
     // The row taps that read inside the input at this row: how many, the first and the second.
     let valid = 0;
     let first = -1;

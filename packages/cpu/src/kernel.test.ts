@@ -55,6 +55,8 @@ const geometries: Geometry[] = [
     options: { stride: 5, padding: [0, 1], dilation: [1, 4] },
   },
   { input: [2, 9, 10, 13], outChannels: 13, kernel: [4, 4], options: { stride: 2, padding: 1 }, bias: false },
+  // 1-channel groups whose 3 row and 3 column taps read consecutive rows and columns (two-row tiles).
+  { input: [2, 4, 7, 6], outChannels: 2, kernel: [3, 3], options: { padding: 1, groups: 2 } },
   // Long reductions (two-row tiles), with an odd row count per phase and 4 + 4 + 1 channels.
   { input: [1, 160, 5, 6], outChannels: 9, kernel: [4, 4], options: { stride: 2, padding: 1 } },
 ];

@@ -1,6 +1,7 @@
 import type { AxisPhase } from '@convt/core';
 import {
   type Data,
+  row1x2x2taps3,
   row1x8,
   row1x8taps2,
   row1x8taps3,
@@ -39,6 +40,8 @@ const scratch = {
   /** Exact mode: the entry of the phase pair's table each row table entry takes its weights from. */
   src: new Int32Array(256),
   exact: new Float64Array(1024),
+  /** Which layer and band shape the pair tables in `xo` were filled for. */
+  tables: '',
 };
 
 /** The geometry of one unit's workspace. */
@@ -103,13 +106,20 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
   if (scratch.xo.length < exactStart + cin * KH * KW) {
     scratch.xo = new Int32Array(exactStart + cin * KH * KW);
     scratch.src = new Int32Array(exactStart + cin * KH * KW);
+    scratch.tables = '';
   }
   const { xo } = scratch;
-  for (let rp = 0; rp < rowPhases.length; rp++) {
-    for (let cp = 0; cp < colPhases.length; cp++) {
-      const pair = rp * colPhases.length + cp;
-      fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, starts[pair]!, starts[pair]!);
+  // The pair tables do not depend on the band's first row, so bands of the same height (and calls
+  // of the same layer) reuse them: filling them took 5% of fsrcnn's time.
+  const tables = `${work.layout.key}|${rows}|${Wp}|${work.colLo}`;
+  if (scratch.tables !== tables) {
+    for (let rp = 0; rp < rowPhases.length; rp++) {
+      for (let cp = 0; cp < colPhases.length; cp++) {
+        const pair = rp * colPhases.length + cp;
+        fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, starts[pair]!, starts[pair]!);
+      }
     }
+    scratch.tables = tables;
   }
   let longest = 0;
   for (let pair = 0; pair + 1 < starts.length; pair++) {
@@ -117,6 +127,10 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
   }
   // Column phases whose taps read consecutive columns, for the 1-channel window tiles.
   const windowed = colPhases.map((phase) => windowTaps(phase));
+  // 1-channel blocks take two rows per tile when every phase has 3 row and 3 column taps reading
+  // consecutive rows and columns: the rows share 2 of their 3 input rows.
+  const windowRows =
+    windowed.every((taps) => taps === 3) && rowPhases.every((phase) => windowTaps(phase) === 3);
 
   const oImage = n * p.outChannels * OH * OW;
   const oCo = OH * OW;
@@ -130,9 +144,10 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
     if (exact && scratch.exact.length < nco * cin * KH * KW) {
       scratch.exact = new Float64Array(nco * cin * KH * KW);
     }
-    // With long reductions (a block's weights for one pair outgrow half of L1), 4-channel blocks
-    // take two rows of a row phase per tile, `oh` and its twin `oh + sh`: dcgan1 1.2× by CPU time.
-    const twins = nco === 4 && !exact && longest >= TWIN_ENTRIES;
+    // Two rows of a row phase per tile, `oh` and its twin `oh + sh`: for 4-channel blocks with long
+    // reductions (a block's weights for one pair outgrow half of L1), dcgan1 1.2× by CPU time; for
+    // 1-channel blocks over 3 × 3 consecutive taps, whose rows share input rows, fsrcnn 1.2×.
+    const twins = !exact && ((nco === 4 && longest >= TWIN_ENTRIES) || (nco === 1 && windowRows));
     const rowStep = sh * OW;
     for (let oh = ohBegin; oh < ohEnd; oh++) {
       if (twins && Math.floor((oh - ohBegin) / sh) % 2 === 1) continue; // its lead's twin
@@ -167,11 +182,19 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
           k0 = starts[pair]!;
           k1 = starts[pair + 1]! - TABLE_GAP;
           ps = base + k0 * nco;
-          xs = jr * Wp;
+          xs = (jr - geometry.rowLo) * Wp;
         }
         const span = hi - lo;
         const o = oRow + lo * oStep;
-        if (nco === 1) {
+        if (nco === 1 && twin) {
+          const wide = span >> 1;
+          row1x2x2taps3(ws, pk, out, b, co, xo, k0, k1, ps, xs, Wp, o, rowStep, oStep, wide);
+          const done = 2 * wide;
+          const xr = xs + done;
+          const or = o + done * oStep;
+          rowNx1(ws, pk, out, b, co, 1, xo, k0, k1, ps, xr, or, oCo, oStep, span & 1);
+          rowNx1(ws, pk, out, b, co, 1, xo, k0, k1, ps, xr + Wp, or + rowStep, oCo, oStep, span & 1);
+        } else if (nco === 1) {
           const wide = span >> 3;
           const window = exact ? 0 : windowed[cp]!;
           if (window === 2) row1x8taps2(ws, pk, out, b, co, xo, k0, k1, ps, xs, o, oStep, wide);
@@ -225,18 +248,19 @@ function copyBand(
   Wp: number,
   left: number,
 ): void {
+  // Plain loops, not `fill`: its call cost on the few padding columns of each row was 2% of fsrcnn.
   for (let c = 0; c < channels; c++) {
     for (let r = 0; r < rows; r++) {
       const dst = (c * rows + r) * Wp;
       const row = rowLo + r;
       if (row < 0 || row >= H) {
-        ws.fill(0, dst, dst + Wp);
+        for (let i = dst; i < dst + Wp; i++) ws[i] = 0;
         continue;
       }
       const src = xBase + (c * H + row) * W;
-      ws.fill(0, dst, dst + left);
+      for (let i = dst; i < dst + left; i++) ws[i] = 0;
       for (let i = 0; i < W; i++) ws[dst + left + i] = x[src + i]!;
-      ws.fill(0, dst + left + W, dst + Wp);
+      for (let i = dst + left + W; i < dst + Wp; i++) ws[i] = 0;
     }
   }
 }
@@ -244,10 +268,10 @@ function copyBand(
 /**
  * Writes, from entry `k`, the reduction table of `rowPhase` × `colPhase` in sum order (input channel,
  * row tap, column tap) and returns the entry after its last. `xo` holds workspace offsets relative to
- * the tile's first column. With `jr < 0` the table serves every row of the phase (the caller adds
- * `jr * Wp`); with `jr >= 0` it is for that row only and leaves out row taps outside the input; with
- * `edge >= 0` it is for that one column (the caller adds it) and leaves out column taps outside the
- * input too. `src` gets, for each entry, its entry in the pair's full table (which starts at `first`).
+ * the tile's first column. With `jr < 0` the table serves every row of the phase in every band of
+ * the same height (the caller adds `(jr - rowLo) * Wp`); with `jr >= 0` it is for that row only and
+ * leaves out row taps outside the input; with `edge >= 0` it is for that one column (the caller adds
+ * it) and leaves out column taps outside the input too. `src` gets, for each entry, its entry in the pair's full table (which starts at `first`).
  */
 function fillTable(
   rowPhase: AxisPhase,
@@ -269,7 +293,7 @@ function fillTable(
         full += colTaps.length;
         continue;
       }
-      const xRow = (c * rows + rt.inputStart + (exact ? jr : 0) - rowLo) * Wp - colLo;
+      const xRow = (c * rows + rt.inputStart + (exact ? jr - rowLo : 0)) * Wp - colLo;
       for (const ct of colTaps) {
         if (edge < 0 || (edge >= ct.jBegin && edge < ct.jEnd)) {
           xo[k] = xRow + ct.inputStart;
