@@ -9,12 +9,14 @@ import {
   type Tensor,
   WeightCache,
 } from '@convt/core';
-import { runSharedUnits, runUnits } from './compute.js';
+import { type AnyWork, runSharedUnits, runUnits } from './compute.js';
 import type { Buffers } from './kernel.js';
 import { packLayer } from './layout.js';
 import { WorkerPool } from './pool.js';
 import { reportedCores, sharedMemoryAvailable } from './runtime.js';
 import { type Data, toShared } from './shared.js';
+import { packWinograd } from './winograd-pack.js';
+import { planWinograd } from './winograd-plan.js';
 import { planWork } from './work.js';
 
 /** A layer's weights packed for the kernels (see `Layout`), and whether they are all finite. */
@@ -36,6 +38,13 @@ export interface CpuBackendOptions {
    * default 256 MiB, 0 keeps none. See the README on weight caching.
    */
   readonly weightCacheBytes?: number;
+  /**
+   * Whether float32 layers whose output phases are small dense correlations (k4 s2 p1 and the like,
+   * with enough channels per group; see the README) take the Winograd path; default true. Its results
+   * differ from the reference's by the transforms' float64 rounding, far below float32's resolution
+   * (almost always the same float32 values); false keeps every call bit-identical to the reference.
+   */
+  readonly winograd?: boolean;
 }
 
 export interface CpuBackend extends Backend {
@@ -51,7 +60,12 @@ export interface CpuBackend extends Backend {
  * on `dispose()`. Without shared memory (a page that is not cross-origin isolated) it runs on one thread.
  */
 export async function createBackend(options: CpuBackendOptions = {}): Promise<CpuBackend> {
-  const { threads: requested, minParallelFlops = 4e6, weightCacheBytes = 256 * 2 ** 20 } = options;
+  const {
+    threads: requested,
+    minParallelFlops = 4e6,
+    weightCacheBytes = 256 * 2 ** 20,
+    winograd: winogradEnabled = true,
+  } = options;
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
     throw new ConvTransposeError({
       code: 'INVALID_OPTION_TYPE',
@@ -96,7 +110,8 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       precision: { float32: 2 ** -53, float64: 2 ** -53 },
       threads,
       sharedMemory,
-      kernel: 'output-phase gather: register-blocked channel tiles; dedicated depthwise rows',
+      kernel:
+        'output-phase gather: register-blocked channel tiles; Winograd tiles for dense float32 phases; dedicated depthwise rows',
     },
 
     async convTranspose2d(
@@ -108,11 +123,26 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       const { plan, dtype } = planCall(input, weight, bias, options, DTYPES, 'cpu');
       const size = plan.batch * plan.outputImageSize;
       const parallel = threads > 1 && plan.flops >= minParallelFlops;
-      const work = planWork(plan, parallel ? threads : 1);
-      const { layout } = work;
-      const { packed, finite } = cache.get(weight.data, layout.key, layout.length * 8, () =>
-        packInto(layout.length, (into) => packLayer(plan, layout, weight.data, into)),
-      ).value;
+      const used = parallel ? threads : 1;
+      const direct = planWork(plan, used);
+      let work: AnyWork = direct;
+      let weights: PackedWeights | null = null;
+      // Winograd needs finite data (a transform would spread an infinity or NaN across its tile), and
+      // transformed weights the cache can keep: building them costs several calls' time.
+      const winograd = winogradEnabled && dtype === 'float32' ? planWinograd(plan, used) : null;
+      if (winograd && winograd.length * 8 <= weightCacheBytes && allFinite(input.data)) {
+        const transformed = cache.get(weight.data, winograd.key, winograd.length * 8, () =>
+          packInto(winograd.length, (into) => packWinograd(winograd, weight.data, into)),
+        ).value;
+        if (transformed.finite) [work, weights] = [winograd, transformed];
+      }
+      if (weights === null) {
+        const { layout } = direct;
+        weights = cache.get(weight.data, layout.key, layout.length * 8, () =>
+          packInto(layout.length, (into) => packLayer(plan, layout, weight.data, into)),
+        ).value;
+      }
+      const { packed, finite } = weights;
       if (!parallel) {
         const out = allocate(dtype, size);
         runUnits(work, { x: input.data, packed, finite, b: bias?.data ?? null, out }, 0, work.units);
@@ -145,6 +175,13 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       if (started) await started.terminate();
     },
   };
+}
+
+/** Whether every value is finite (0 * v is 0 for finite v, NaN otherwise). */
+function allFinite(data: Data): boolean {
+  let check = 0;
+  for (let i = 0; i < data.length; i++) check += data[i]! * 0;
+  return check === 0;
 }
 
 function sharedArray(float64: boolean, length: number): Data {

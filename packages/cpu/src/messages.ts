@@ -1,10 +1,10 @@
+import type { AnyWork } from './compute.js';
 import type { Buffers } from './kernel.js';
-import type { Work } from './work.js';
 
 /** What the main thread posts to a worker: one call's work, over shared memory. */
 export interface JobMessage {
   readonly id: number;
-  readonly work: Work;
+  readonly work: AnyWork;
   readonly buffers: Buffers;
   /** `counter[0]` is the next unit to take (shared by every thread of the call). */
   readonly counter: Int32Array;

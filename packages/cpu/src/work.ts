@@ -19,6 +19,7 @@ const UNITS_PER_THREAD = 8;
  * assignment of units to threads, and any cut, gives bit-identical results.
  */
 export interface Work {
+  readonly kind: 'direct';
   readonly plan: ConvTranspose2dPlan;
   /** Where the packed weights put each table entry. */
   readonly layout: Layout;
@@ -65,6 +66,7 @@ export function planWork(plan: ConvTranspose2dPlan, threads: number): Work {
   }
   const bands = Math.ceil(outHeight / bandRows);
   return {
+    kind: 'direct',
     plan,
     layout: planLayout(plan),
     bandRows,

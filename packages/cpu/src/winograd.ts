@@ -1,0 +1,320 @@
+import type { Data } from './blocks.js';
+import type { Buffers } from './kernel.js';
+import { CO_BLOCK } from './layout.js';
+import { combine } from './winograd-matrices.js';
+import type { WinogradWork } from './winograd-plan.js';
+
+/** Doubles of GEMM products per output transform batch (128 KiB): a batch of channel blocks. */
+const PRODUCT_DOUBLES = 16 * 1024;
+
+/**
+ * Per-thread scratch, grown on demand and bounded by the plan's tile block (never by the whole input
+ * or output): one tile row's input patch and half-transformed patch, channels last; the unit's
+ * transformed input tiles; one batch of channel blocks' products, half-transformed products and sums.
+ */
+const scratch = {
+  patch: new Float64Array(1024),
+  half: new Float64Array(1024),
+  V: new Float64Array(4096),
+  M: new Float64Array(4096),
+  sums: new Float64Array(256),
+  /** Per tile of the unit: its first output, and how many of its rows and columns lie in the phase. */
+  outAt: new Int32Array(16),
+  rowsIn: new Int32Array(16),
+  colsIn: new Int32Array(16),
+};
+
+/**
+ * Computes unit `u` of `work` (see `WinogradWork`): a block of tiles of one (row phase, column phase)
+ * pair of one image and group, for one chunk of output channels. Within the pair the layer is a
+ * plain correlation of the input with an `rh x rw` filter per (input, output channel), so each tile
+ * of `mh x mw` outputs is `AT [sum_ci U ⊙ V] A` with `V = BT d B` the transformed `nh x nw` input
+ * patch (zeros outside the input): `nh * nw` products per (ci, co) instead of `mh * mw * rh * rw`.
+ * Data is laid out so that every transform step is a long contiguous loop: input channels last for
+ * the input transform, tiles of a batch of output channels last for the output transform.
+ */
+export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Buffers, u: number): void {
+  const { plan, rows, cols, coBlocks, tileBlock: T, chunkBlocks, chunks, pairUnits } = work;
+  const { groups, inChannelsPerGroup: cin, outChannelsPerGroup: coutG } = plan;
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = plan;
+  const colPhases = cols.tiles.length;
+  const perImageGroup = pairUnits[pairUnits.length - 1]!;
+  let rest = u % perImageGroup;
+  const ng = (u - rest) / perImageGroup;
+  const g = ng % groups;
+  const n = (ng - g) / groups;
+  let pair = 0;
+  while (rest >= pairUnits[pair + 1]!) pair++;
+  rest -= pairUnits[pair]!;
+  const chunk = rest % chunks;
+  const block = (rest - chunk) / chunks;
+  const rp = Math.floor(pair / colPhases);
+  const cp = pair % colPhases;
+  const tilesW = cols.tiles[cp]!;
+  const t0 = block * T;
+  const nt = Math.min(rows.tiles[rp]! * tilesW - t0, T);
+  const { m: mh, n: nh } = rows.transform;
+  const { m: mw, n: nw } = cols.transform;
+  const nn = nh * nw;
+  const batchBlocks = Math.max(1, Math.floor(PRODUCT_DOUBLES / (nn * CO_BLOCK * T)));
+  const batchLength = batchBlocks * CO_BLOCK * T;
+  grow(nh * ((Math.min(T, tilesW) - 1) * mw + nw) * cin, nn * T * cin, nn, batchLength, T, mh * nw);
+  const { V, M } = scratch;
+
+  // Transformed input, tile row by tile row; a short block's missing tiles are zeros.
+  const xImage = (n * plan.inChannels + g * cin) * H * W;
+  for (let t = 0; t < nt; ) {
+    const th = Math.floor((t0 + t) / tilesW);
+    const tw = t0 + t - th * tilesW;
+    const count = Math.min(nt - t, tilesW - tw);
+    transformInputRow(work, x, xImage, rows.start[rp]! + th * mh, cols.start[cp]! + tw * mw, count, t);
+    t += count;
+  }
+  for (let xi = 0; xi < nn; xi++) V.fill(0, (xi * T + nt) * cin, (xi + 1) * T * cin);
+
+  // Where each tile's outputs go.
+  const rowPhase = plan.rows.phases[rp]!;
+  const colPhase = plan.cols.phases[cp]!;
+  const { outAt, rowsIn, colsIn } = scratch;
+  for (let t = 0; t < nt; t++) {
+    const th = Math.floor((t0 + t) / tilesW);
+    const tw = t0 + t - th * tilesW;
+    outAt[t] = (rowPhase.first + plan.stride[0] * th * mh) * OW + colPhase.first + plan.stride[1] * tw * mw;
+    rowsIn[t] = Math.min(mh, rowPhase.count - th * mh);
+    colsIn[t] = Math.min(mw, colPhase.count - tw * mw);
+  }
+
+  const oImage = n * plan.outChannels * OH * OW;
+  const cbEnd = Math.min(coBlocks, (chunk + 1) * chunkBlocks);
+  for (let cb0 = chunk * chunkBlocks; cb0 < cbEnd; cb0 += batchBlocks) {
+    const cb1 = Math.min(cbEnd, cb0 + batchBlocks);
+    const L = (cb1 - cb0) * CO_BLOCK * T; // products per transformed position: (channel, tile)
+    for (let cb = cb0; cb < cb1; cb++) {
+      const uBlock = ((pair * groups + g) * coBlocks + cb) * nn;
+      for (let xi = 0; xi < nn; xi++) {
+        const uBase = (uBlock + xi) * cin * CO_BLOCK;
+        const mBase = xi * L + (cb - cb0) * CO_BLOCK * T;
+        for (let tg = 0; tg < nt; tg += 4) gemm4x4(U, uBase, V, (xi * T + tg) * cin, cin, M, mBase + tg, T);
+      }
+    }
+    const co0 = cb0 * CO_BLOCK;
+    const lanes = Math.min(L / T, coutG - co0);
+    transformOutputs(work, L, T, nt, g * coutG + co0, lanes, b, out, oImage);
+  }
+}
+
+/**
+ * Grows the scratch to a unit's sizes: `patch` doubles per tile row's patch, `v` of transformed
+ * input, `nn * batch` products and `halfOut * batch` half-transformed products, `T` tiles.
+ */
+function grow(patch: number, v: number, nn: number, batch: number, T: number, halfOut: number): void {
+  const half = Math.max(patch, halfOut * batch);
+  if (scratch.patch.length < patch) scratch.patch = new Float64Array(patch);
+  if (scratch.half.length < half) scratch.half = new Float64Array(half);
+  if (scratch.V.length < v) scratch.V = new Float64Array(v);
+  if (scratch.M.length < nn * batch) scratch.M = new Float64Array(nn * batch);
+  if (scratch.sums.length < batch) scratch.sums = new Float64Array(batch);
+  if (scratch.outAt.length < T) {
+    scratch.outAt = new Int32Array(T);
+    scratch.rowsIn = new Int32Array(T);
+    scratch.colsIn = new Int32Array(T);
+  }
+}
+
+/**
+ * `V = BT d B` for `count` consecutive tiles of one tile row, every input channel, the first tile's
+ * patch having its top left at input `(iy, ix)` (zeros outside the input): tile `t + k`'s value
+ * `xi` for channel `ci` goes to `V[(xi * T + t + k) * cin + ci]`. The row transform runs once over
+ * the tile row's columns (tiles overlap by `nw - mw` of them), then the column transform per tile.
+ */
+function transformInputRow(
+  work: WinogradWork,
+  x: Data,
+  xImage: number,
+  iy: number,
+  ix: number,
+  count: number,
+  t: number,
+): void {
+  const { inHeight: H, inWidth: W, inChannelsPerGroup: cin } = work.plan;
+  const { n: nh } = work.rows.transform;
+  const { m: mw, n: nw } = work.cols.transform;
+  const T = work.tileBlock;
+  const width = (count - 1) * mw + nw;
+  const rowLength = width * cin;
+  copyPatch(xImage, x, H, W, cin, nh, iy, ix, width);
+  const { patch, half, V } = scratch;
+  // half[i][c][ci] = sum_a BT[i][a] patch[a][c][ci]
+  for (let i = 0; i < nh; i++) combine(half, i * rowLength, work.rows.bt, i, patch, 0, rowLength, rowLength);
+  // V[i][j][t + k][ci] = sum_c BT[j][c] half[i][k * mw + c][ci]
+  for (let i = 0; i < nh; i++) {
+    for (let j = 0; j < nw; j++) {
+      for (let k = 0; k < count; k++) {
+        combine(
+          V,
+          ((i * nw + j) * T + t + k) * cin,
+          work.cols.bt,
+          j,
+          half,
+          (i * width + k * mw) * cin,
+          cin,
+          cin,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The tile row's input patch into `scratch.patch`: `nh` rows of `width` columns from `(iy, ix)`,
+ * channels last, zeros outside the input.
+ */
+function copyPatch(
+  xImage: number,
+  x: Data,
+  H: number,
+  W: number,
+  cin: number,
+  nh: number,
+  iy: number,
+  ix: number,
+  width: number,
+): void {
+  const { patch } = scratch;
+  const rowLength = width * cin;
+  const cLo = Math.min(width, Math.max(0, -ix));
+  const cHi = Math.max(cLo, Math.min(width, W - ix));
+  for (let a = 0; a < nh; a++) {
+    const y = iy + a;
+    const row = a * rowLength;
+    if (y < 0 || y >= H) {
+      patch.fill(0, row, row + rowLength);
+      continue;
+    }
+    patch.fill(0, row, row + cLo * cin);
+    patch.fill(0, row + cHi * cin, row + rowLength);
+    for (let ci = 0; ci < cin; ci++) {
+      const src = xImage + ci * H * W + y * W + ix;
+      for (let c = cLo; c < cHi; c++) patch[row + c * cin + ci] = x[src + c]!;
+    }
+  }
+}
+
+/**
+ * `Y = AT M A` plus the bias for a batch of `lanes` output channels from `co0` and tiles `[0, nt)`,
+ * from the products at `M[xi * L + lane * T + t]`, stored at the tiles' outputs inside the phase.
+ */
+function transformOutputs(
+  work: WinogradWork,
+  L: number,
+  T: number,
+  nt: number,
+  co0: number,
+  lanes: number,
+  b: Data | null,
+  out: Data,
+  oImage: number,
+): void {
+  const { outWidth: OW, outHeight: OH, stride } = work.plan;
+  const { m: mh } = work.rows.transform;
+  const { m: mw, n: nw } = work.cols.transform;
+  const { M, half, sums, outAt, rowsIn, colsIn } = scratch;
+  // half[i][c][q] = sum_a AT[i][a] M[a][c][q], then Y[i][j][q] = sum_c AT[j][c] half[i][c][q]
+  for (let i = 0; i < mh; i++) {
+    for (let c = 0; c < nw; c++) combine(half, (i * nw + c) * L, work.rows.at, i, M, c * L, nw * L, L);
+  }
+  const rowStep = stride[0] * OW;
+  for (let i = 0; i < mh; i++) {
+    for (let j = 0; j < mw; j++) {
+      combine(sums, 0, work.cols.at, j, half, i * nw * L, L, L);
+      for (let lane = 0; lane < lanes; lane++) {
+        const bias = b === null ? 0 : b[co0 + lane]!;
+        const o = oImage + (co0 + lane) * OH * OW + i * rowStep + j * stride[1];
+        for (let t = 0; t < nt; t++) {
+          if (i < rowsIn[t]! && j < colsIn[t]!) out[o + outAt[t]!] = sums[lane * T + t]! + bias;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `M[xi][co][t] = sum_ci U[xi][co][ci] V[xi][t][ci]` for 4 output channels (`CO_BLOCK` lanes of `U`
+ * from `u`) and 4 tiles (from `v`, `cin` apart): 16 sums in registers, 8 loads
+ * per 16 multiply-adds, input channels in order. Lane `l`, tile `k` lands at `M[mo + l * mLane + k]`.
+ */
+function gemm4x4(
+  U: Float64Array,
+  u: number,
+  V: Float64Array,
+  v: number,
+  cin: number,
+  M: Float64Array,
+  mo: number,
+  mLane: number,
+): void {
+  let a00 = 0,
+    a01 = 0,
+    a02 = 0,
+    a03 = 0,
+    a10 = 0,
+    a11 = 0,
+    a12 = 0,
+    a13 = 0,
+    a20 = 0,
+    a21 = 0,
+    a22 = 0,
+    a23 = 0,
+    a30 = 0,
+    a31 = 0,
+    a32 = 0,
+    a33 = 0;
+  const v1s = v + cin;
+  const v2s = v + 2 * cin;
+  const v3s = v + 3 * cin;
+  for (let c = 0; c < cin; c++, u += 4) {
+    const u0 = U[u]!,
+      u1 = U[u + 1]!,
+      u2 = U[u + 2]!,
+      u3 = U[u + 3]!;
+    const v0 = V[v + c]!,
+      v1 = V[v1s + c]!,
+      v2 = V[v2s + c]!,
+      v3 = V[v3s + c]!;
+    a00 += u0 * v0;
+    a01 += u0 * v1;
+    a02 += u0 * v2;
+    a03 += u0 * v3;
+    a10 += u1 * v0;
+    a11 += u1 * v1;
+    a12 += u1 * v2;
+    a13 += u1 * v3;
+    a20 += u2 * v0;
+    a21 += u2 * v1;
+    a22 += u2 * v2;
+    a23 += u2 * v3;
+    a30 += u3 * v0;
+    a31 += u3 * v1;
+    a32 += u3 * v2;
+    a33 += u3 * v3;
+  }
+  M[mo] = a00;
+  M[mo + 1] = a01;
+  M[mo + 2] = a02;
+  M[mo + 3] = a03;
+  mo += mLane;
+  M[mo] = a10;
+  M[mo + 1] = a11;
+  M[mo + 2] = a12;
+  M[mo + 3] = a13;
+  mo += mLane;
+  M[mo] = a20;
+  M[mo + 1] = a21;
+  M[mo + 2] = a22;
+  M[mo + 3] = a23;
+  mo += mLane;
+  M[mo] = a30;
+  M[mo + 1] = a31;
+  M[mo + 2] = a32;
+  M[mo + 3] = a33;
+}
