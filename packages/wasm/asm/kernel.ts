@@ -32,6 +32,9 @@ const PAD_SPINS = 200_000;
   return start;
 }
 
+/** Input rows up to this many bytes are copied by a vector loop: bulk-memory calls cost more per row. */
+const SHORT_ROW_BYTES: usize = 512;
+
 /** Copies raw NCHW plane `c` into the zero-padded layout the kernels read. */
 function padPlane(job: usize, c: i32): void {
   const inH = load<i32>(job, J_IN_H);
@@ -42,6 +45,15 @@ function padPlane(job: usize, c: i32): void {
   const rightBytes = rowBytes - (left << 2) - copyBytes;
   const plane = (load<i32>(job, J_INPUT) as usize) + (c as usize) * (load<i32>(job, J_IN_PLANE_STRIDE) as usize);
   const src = (load<i32>(job, J_RAW) as usize) + (c as usize) * (inH as usize) * copyBytes;
+  const padH = load<i32>(job, J_PAD_H);
+  if (copyBytes <= SHORT_ROW_BYTES) {
+    // Small planes: one fill for the plane's zeros, then each row by vectors.
+    memory.fill(plane, 0, rowBytes * (padH as usize));
+    for (let h = 0; h < inH; h++) {
+      copyShortRow(plane + ((h + top) as usize) * rowBytes + (left << 2), src + (h as usize) * copyBytes, copyBytes);
+    }
+    return;
+  }
   memory.fill(plane, 0, rowBytes * (top as usize));
   for (let h = 0; h < inH; h++) {
     const row = plane + ((h + top) as usize) * rowBytes;
@@ -49,8 +61,14 @@ function padPlane(job: usize, c: i32): void {
     memory.copy(row + (left << 2), src + (h as usize) * copyBytes, copyBytes);
     if (rightBytes) memory.fill(row + (left << 2) + copyBytes, 0, rightBytes);
   }
-  const below = load<i32>(job, J_PAD_H) - top - inH;
+  const below = padH - top - inH;
   if (below > 0) memory.fill(plane + ((top + inH) as usize) * rowBytes, 0, rowBytes * (below as usize));
+}
+
+@inline function copyShortRow(dst: usize, src: usize, bytes: usize): void {
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(src + i));
 }
 
 /**
