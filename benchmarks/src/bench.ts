@@ -205,6 +205,14 @@ export async function runBenchmarks(
 }
 
 /** Gives each active cell turns of about `turnMs` until each has spent its budget (or hit maxRuns). */
+/** Turns a cell's runs are spread over at least, when its run cap is reached first. */
+const MIN_TURNS = 6;
+
+/** Pause before each turn, so that no runner's spinning threads overlap the next one's timing. */
+const SETTLE_MS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function timeRoundRobin(
   active: Active[],
   s: BenchSettings,
@@ -217,8 +225,17 @@ async function timeRoundRobin(
   while (active.some((a) => !done(a))) {
     for (const a of active) {
       if (done(a)) continue;
+      // Let the previous turn's threads go idle first: thread pools spin a while after a job (ours
+      // for half a millisecond, onnxruntime's longer) and would take a core from this turn.
+      await sleep(SETTLE_MS);
       const left = s.maxRuns - a.samples.length;
-      const reps = Math.max(1, Math.min(left, Math.floor(s.turnMs / Math.max(a.estimate, 1e-3))));
+      // At most a sixth of the runs per turn: each runner's samples then span several windows of the
+      // machine's load, as the other runners' do, instead of one or two.
+      const perTurn = Math.min(
+        Math.floor(s.turnMs / Math.max(a.estimate, 1e-3)),
+        Math.ceil(s.maxRuns / MIN_TURNS),
+      );
+      const reps = Math.max(1, Math.min(left, perTurn));
       try {
         const { times } = await a.host.run(reps);
         a.samples.push(...times);
