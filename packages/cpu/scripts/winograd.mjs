@@ -43,13 +43,28 @@ workloads.push(
     [16, 64, 6, 2, 2],
     [13, 200, 4, 2, 1],
     [9, 200, 3, 1, 1],
-  ].map(([ci, co, k, s, p]) => ({
-    name: `few_${ci}x${co}_k${k}`,
+    // Phases with different tap counts: k3 s2 p1 op1 (1 and 2 taps), k5 s2 (2 and 3), k5 s3 (1 and 2).
+    [16, 16, 3, 2, 1, 1],
+    [24, 24, 3, 2, 1, 1],
+    [32, 32, 3, 2, 1, 1],
+    [48, 48, 3, 2, 1, 1],
+    [64, 64, 3, 2, 1, 1],
+    [16, 64, 3, 2, 1, 1],
+    [64, 16, 3, 2, 1, 1],
+    [128, 128, 3, 2, 1, 1],
+    [16, 16, 5, 2, 2, 1],
+    [24, 24, 5, 2, 2, 1],
+    [32, 32, 5, 2, 2, 1],
+    [24, 24, 5, 3, 1, 0],
+    [32, 32, 5, 3, 1, 0],
+  ].map(([ci, co, k, s, p, op = 0]) => ({
+    name: `few_${ci}x${co}_k${k}${k === 3 && s === 2 ? 's2' : k === 5 ? `s${s}` : ''}`,
     input: [1, ci, 32, 32],
     outChannels: co,
     kernelSize: k,
     stride: s,
     padding: p,
+    outputPadding: op,
   })),
 );
 
@@ -133,14 +148,29 @@ if (accuracy) {
       packWinograd(work, w.data, packed);
       const out = new Float64Array(exact.length);
       runUnits(work, { x: x.data, packed, finite: true, b: b.data, out }, 0, work.units);
-      let worst = 0;
+      // Each output's phase pair's taps (rows x columns): the worst error per kind of pair.
+      const tapsOf = (axis, size) => {
+        const taps = new Int32Array(size);
+        for (const phase of axis.phases) {
+          for (let j = 0; j < phase.count; j++) taps[phase.first + j * axis.stride] = phase.taps.length;
+        }
+        return taps;
+      };
+      const rowTaps = tapsOf({ ...plan.rows, stride: plan.stride[0] }, plan.outHeight);
+      const colTaps = tapsOf({ ...plan.cols, stride: plan.stride[1] }, plan.outWidth);
+      const worst = new Map();
       let rounded = 0;
+      const area = plan.outHeight * plan.outWidth;
       for (let i = 0; i < exact.length; i++) {
-        worst = Math.max(worst, Math.abs(out[i] - exact[i]) / magnitude[i] / 2 ** -53);
+        const at = i % area;
+        const kind = `${rowTaps[Math.floor(at / plan.outWidth)]}x${colTaps[at % plan.outWidth]}`;
+        const e = Math.abs(out[i] - exact[i]) / magnitude[i] / 2 ** -53;
+        worst.set(kind, Math.max(worst.get(kind) ?? 0, e));
         if (Math.fround(out[i]) !== Math.fround(exact[i])) rounded++;
       }
+      const kinds = [...worst].sort().map(([k, e]) => `${k} ${e.toFixed(1)}`).join(', ');
       console.log(
-        `${wl.name} m=${m}: error <= ${worst.toFixed(1)} u·Σ|x·w|; float32 outputs that differ: ${rounded} of ${exact.length}`,
+        `${wl.name} m=${m}: error <= ${Math.max(...worst.values()).toFixed(1)} u·Σ|x·w| (by taps: ${kinds}); float32 outputs that differ: ${rounded} of ${exact.length}`,
       );
     }
   }
@@ -174,7 +204,7 @@ if (accuracy) {
     const { x, w, b, plan } = layer(wl);
     const contenders = [];
     const chosen = planWinograd(plan, 1);
-    if (chosen) console.log(wl.name, 'chooses m =', chosen.rows.transform.m, 'x', chosen.cols.transform.m);
+    if (chosen) console.log(wl.name, 'chooses m =', chosen.rows.m, 'x', chosen.cols.m);
     for (const m of [2, 3, 4, 5, 6]) {
       const work = planWinograd(plan, 1, { rows: m, cols: m });
       if (!work) break;

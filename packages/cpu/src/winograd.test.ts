@@ -45,6 +45,14 @@ const layers: Layer[] = [
   },
   { input: [1, 48, 6, 5], outChannels: 48, kernel: [4, 3], options: { stride: [2, 1], padding: 1 } },
   { input: [48, 7, 7], outChannels: 48, kernel: [4, 4], options: { stride: 2, padding: 1 } },
+  // Phases with 1 and 2 taps (k3 s2 p1 op1, segmentation up-sampling): 1 x 1 pairs use the identity.
+  {
+    input: [1, 64, 5, 6],
+    outChannels: 64,
+    kernel: [3, 3],
+    options: { stride: 2, padding: 1, outputPadding: 1 },
+  },
+  { input: [2, 64, 4, 3], outChannels: 66, kernel: [3, 5], options: { stride: [2, 3], padding: [1, 1] } },
 ];
 
 const name = (l: Layer) =>
@@ -81,7 +89,7 @@ describe('planWinograd', () => {
   });
 
   it.each([
-    ['phases with 1 and 2 taps', [1, 64, 6, 6], 64, [3, 3], { stride: 2, padding: 1, outputPadding: 1 }],
+    ['phases with 1 and 2 taps, few channels', [1, 48, 6, 6], 48, [3, 3], { stride: 2, padding: 1, outputPadding: 1 }],
     ['dilation', [1, 64, 6, 6], 64, [3, 3], { dilation: 2 }],
     ['1 tap', [1, 64, 6, 6], 64, [2, 2], { stride: 2 }],
     ['4 taps', [1, 64, 6, 6], 64, [4, 4], {}],
@@ -137,7 +145,7 @@ describe('Winograd path', () => {
     };
     const { x, w } = tensors(layer, 5);
     const work = planWinograd(resolveConvTranspose2d(x.shape, w.shape, null, layer.options), 1)!;
-    expect(work.rows.transform.m).toBe(4); // F(4, 2): its G holds thirds, so U is rounded
+    expect(work.rows.m).toBe(4); // F(4, 2): its G holds thirds, so U is rounded
     x.data.fill(0);
     x.data[5] = 1;
     const [one] = await backends;

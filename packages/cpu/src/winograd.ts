@@ -2,7 +2,7 @@ import type { Data } from './blocks.js';
 import type { Buffers } from './kernel.js';
 import { CO_BLOCK } from './layout.js';
 import { combine } from './winograd-matrices.js';
-import type { WinogradWork } from './winograd-plan.js';
+import type { WinogradPhase, WinogradWork } from './winograd-plan.js';
 
 /** Doubles of GEMM products per output transform batch (128 KiB): a batch of channel blocks. */
 const PRODUCT_DOUBLES = 16 * 1024;
@@ -37,7 +37,7 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
   const { plan, rows, cols, coBlocks, tileBlock: T, chunkBlocks, chunks, pairUnits } = work;
   const { groups, inChannelsPerGroup: cin, outChannelsPerGroup: coutG } = plan;
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = plan;
-  const colPhases = cols.tiles.length;
+  const colPhases = cols.phases.length;
   const perImageGroup = pairUnits[pairUnits.length - 1]!;
   let rest = u % perImageGroup;
   const ng = (u - rest) / perImageGroup;
@@ -50,11 +50,13 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
   const block = (rest - chunk) / chunks;
   const rp = Math.floor(pair / colPhases);
   const cp = pair % colPhases;
-  const tilesW = cols.tiles[cp]!;
+  const rowPh = rows.phases[rp]!;
+  const colPh = cols.phases[cp]!;
+  const tilesW = colPh.tiles;
   const t0 = block * T;
-  const nt = Math.min(rows.tiles[rp]! * tilesW - t0, T);
-  const { m: mh, n: nh } = rows.transform;
-  const { m: mw, n: nw } = cols.transform;
+  const nt = Math.min(rowPh.tiles * tilesW - t0, T);
+  const { m: mh, n: nh } = rowPh.transform;
+  const { m: mw, n: nw } = colPh.transform;
   const nn = nh * nw;
   const batchBlocks = Math.max(1, Math.floor(PRODUCT_DOUBLES / (nn * CO_BLOCK * T)));
   const batchLength = batchBlocks * CO_BLOCK * T;
@@ -67,7 +69,7 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
     const th = Math.floor((t0 + t) / tilesW);
     const tw = t0 + t - th * tilesW;
     const count = Math.min(nt - t, tilesW - tw);
-    transformInputRow(work, x, xImage, rows.start[rp]! + th * mh, cols.start[cp]! + tw * mw, count, t);
+    transformInputRow(work, rowPh, colPh, x, xImage, rowPh.start + th * mh, colPh.start + tw * mw, count, t);
     t += count;
   }
   for (let xi = 0; xi < nn; xi++) V.fill(0, (xi * T + nt) * cin, (xi + 1) * T * cin);
@@ -85,21 +87,21 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
   }
 
   const oImage = n * plan.outChannels * OH * OW;
+  const uGroup = work.pairOffset[pair]! + g * coBlocks * nn * cin * CO_BLOCK;
   const cbEnd = Math.min(coBlocks, (chunk + 1) * chunkBlocks);
   for (let cb0 = chunk * chunkBlocks; cb0 < cbEnd; cb0 += batchBlocks) {
     const cb1 = Math.min(cbEnd, cb0 + batchBlocks);
     const L = (cb1 - cb0) * CO_BLOCK * T; // products per transformed position: (channel, tile)
     for (let cb = cb0; cb < cb1; cb++) {
-      const uBlock = ((pair * groups + g) * coBlocks + cb) * nn;
       for (let xi = 0; xi < nn; xi++) {
-        const uBase = (uBlock + xi) * cin * CO_BLOCK;
+        const uBase = uGroup + (cb * nn + xi) * cin * CO_BLOCK;
         const mBase = xi * L + (cb - cb0) * CO_BLOCK * T;
         for (let tg = 0; tg < nt; tg += 4) gemm4x4(U, uBase, V, (xi * T + tg) * cin, cin, M, mBase + tg, T);
       }
     }
     const co0 = cb0 * CO_BLOCK;
     const lanes = Math.min(L / T, coutG - co0);
-    transformOutputs(work, L, T, nt, g * coutG + co0, lanes, b, out, oImage);
+    transformOutputs(work, rowPh, colPh, L, T, nt, g * coutG + co0, lanes, b, out, oImage);
   }
 }
 
@@ -129,6 +131,8 @@ function grow(patch: number, v: number, nn: number, batch: number, T: number, ha
  */
 function transformInputRow(
   work: WinogradWork,
+  rowPh: WinogradPhase,
+  colPh: WinogradPhase,
   x: Data,
   xImage: number,
   iy: number,
@@ -137,29 +141,28 @@ function transformInputRow(
   t: number,
 ): void {
   const { inHeight: H, inWidth: W, inChannelsPerGroup: cin } = work.plan;
-  const { n: nh } = work.rows.transform;
-  const { m: mw, n: nw } = work.cols.transform;
+  const { n: nh, r: rh } = rowPh.transform;
+  const { m: mw, n: nw, r: rw } = colPh.transform;
   const T = work.tileBlock;
   const width = (count - 1) * mw + nw;
   const rowLength = width * cin;
   copyPatch(xImage, x, H, W, cin, nh, iy, ix, width);
-  const { patch, half, V } = scratch;
-  // half[i][c][ci] = sum_a BT[i][a] patch[a][c][ci]
-  for (let i = 0; i < nh; i++) combine(half, i * rowLength, work.rows.bt, i, patch, 0, rowLength, rowLength);
+  const { patch, V } = scratch;
+  // half[i][c][ci] = sum_a BT[i][a] patch[a][c][ci]; a 1-tap row phase's BT is the identity.
+  const half = rh === 1 ? patch : scratch.half;
+  if (rh !== 1) {
+    for (let i = 0; i < nh; i++) combine(half, i * rowLength, rowPh.bt, i, patch, 0, rowLength, rowLength);
+  }
   // V[i][j][t + k][ci] = sum_c BT[j][c] half[i][k * mw + c][ci]
   for (let i = 0; i < nh; i++) {
     for (let j = 0; j < nw; j++) {
       for (let k = 0; k < count; k++) {
-        combine(
-          V,
-          ((i * nw + j) * T + t + k) * cin,
-          work.cols.bt,
-          j,
-          half,
-          (i * width + k * mw) * cin,
-          cin,
-          cin,
-        );
+        const to = ((i * nw + j) * T + t + k) * cin;
+        const from = (i * width + k * mw) * cin;
+        if (rw === 1) {
+          const s = from + j * cin;
+          for (let ci = 0; ci < cin; ci++) V[to + ci] = half[s + ci]!;
+        } else combine(V, to, colPh.bt, j, half, from, cin, cin);
       }
     }
   }
@@ -206,6 +209,8 @@ function copyPatch(
  */
 function transformOutputs(
   work: WinogradWork,
+  rowPh: WinogradPhase,
+  colPh: WinogradPhase,
   L: number,
   T: number,
   nt: number,
@@ -216,22 +221,30 @@ function transformOutputs(
   oImage: number,
 ): void {
   const { outWidth: OW, outHeight: OH, stride } = work.plan;
-  const { m: mh } = work.rows.transform;
-  const { m: mw, n: nw } = work.cols.transform;
-  const { M, half, sums, outAt, rowsIn, colsIn } = scratch;
-  // half[i][c][q] = sum_a AT[i][a] M[a][c][q], then Y[i][j][q] = sum_c AT[j][c] half[i][c][q]
-  for (let i = 0; i < mh; i++) {
-    for (let c = 0; c < nw; c++) combine(half, (i * nw + c) * L, work.rows.at, i, M, c * L, nw * L, L);
+  const { m: mh, r: rh } = rowPh.transform;
+  const { m: mw, n: nw, r: rw } = colPh.transform;
+  const { M, sums, outAt, rowsIn, colsIn } = scratch;
+  // half[i][c][q] = sum_a AT[i][a] M[a][c][q], then Y[i][j][q] = sum_c AT[j][c] half[i][c][q]; a
+  // 1-tap phase's AT is the identity, so its step reads its source in place.
+  const half = rh === 1 ? M : scratch.half;
+  if (rh !== 1) {
+    for (let i = 0; i < mh; i++) {
+      for (let c = 0; c < nw; c++) combine(half, (i * nw + c) * L, rowPh.at, i, M, c * L, nw * L, L);
+    }
   }
   const rowStep = stride[0] * OW;
   for (let i = 0; i < mh; i++) {
     for (let j = 0; j < mw; j++) {
-      combine(sums, 0, work.cols.at, j, half, i * nw * L, L, L);
+      let src = sums;
+      let at = 0;
+      if (rw === 1) [src, at] = [half, (i * nw + j) * L];
+      else combine(sums, 0, colPh.at, j, half, i * nw * L, L, L);
       for (let lane = 0; lane < lanes; lane++) {
         const bias = b === null ? 0 : b[co0 + lane]!;
         const o = oImage + (co0 + lane) * OH * OW + i * rowStep + j * stride[1];
+        const s = at + lane * T;
         for (let t = 0; t < nt; t++) {
-          if (i < rowsIn[t]! && j < colsIn[t]!) out[o + outAt[t]!] = sums[lane * T + t]! + bias;
+          if (i < rowsIn[t]! && j < colsIn[t]!) out[o + outAt[t]!] = src[s + t]! + bias;
         }
       }
     }
