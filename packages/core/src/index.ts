@@ -25,3 +25,4 @@ export { Random } from './random.js';
 export { convTranspose2d } from './reference.js';
 export { allocate, checkTensor, DTYPES, type DType, dtypeOf, sizeOf, type Tensor, tensor } from './tensor.js';
 export { type CachedValue, WeightCache } from './weight-cache.js';
+export { type Transform1d, toomCook } from './winograd.js';

@@ -168,7 +168,10 @@ if (accuracy) {
         worst.set(kind, Math.max(worst.get(kind) ?? 0, e));
         if (Math.fround(out[i]) !== Math.fround(exact[i])) rounded++;
       }
-      const kinds = [...worst].sort().map(([k, e]) => `${k} ${e.toFixed(1)}`).join(', ');
+      const kinds = [...worst]
+        .sort()
+        .map(([k, e]) => `${k} ${e.toFixed(1)}`)
+        .join(', ');
       console.log(
         `${wl.name} m=${m}: error <= ${Math.max(...worst.values()).toFixed(1)} u·Σ|x·w| (by taps: ${kinds}); float32 outputs that differ: ${rounded} of ${exact.length}`,
       );

@@ -1,6 +1,6 @@
-import { Random } from '@convt/core';
 import { describe, expect, it } from 'vitest';
-import { toomCook } from './winograd-matrices.js';
+import { Random } from './random.js';
+import { toomCook } from './winograd.js';
 
 /** `AT [(G g) ⊙ (BT d)]`. */
 function winograd1d(m: number, r: number, g: Float64Array, d: Float64Array): number[] {
