@@ -23,7 +23,8 @@ export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): bool
   const colPhases = cols.phases.length;
   const pairs = rows.phases.length * colPhases;
   let most = 0;
-  for (const rp of rows.phases) for (const cp of cols.phases) most = Math.max(most, rp.transform.n * cp.transform.r);
+  for (const rp of rows.phases)
+    for (const cp of cols.phases) most = Math.max(most, rp.transform.n * cp.transform.r);
   const taps = new Float64Array(9 * coutG); // [dr][dc][co]
   const half = new Float64Array(most * coutG); // [i][dc][co]: G g
   const row = new Float64Array(coBlocks * CO_BLOCK); // one transformed position, by output channel

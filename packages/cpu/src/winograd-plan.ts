@@ -149,7 +149,8 @@ export function planWinograd(
   const colPhases = cols.phases.length;
   const pairs = rows.phases.length * colPhases;
   const coBlocks = Math.ceil(coutG / CO_BLOCK);
-  const pairOf = (pair: number) => [rows.phases[Math.floor(pair / colPhases)]!, cols.phases[pair % colPhases]!] as const;
+  const pairOf = (pair: number) =>
+    [rows.phases[Math.floor(pair / colPhases)]!, cols.phases[pair % colPhases]!] as const;
   const pairOffset = new Float64Array(pairs + 1);
   let nnMost = 0;
   for (let pair = 0; pair < pairs; pair++) {
@@ -184,7 +185,8 @@ export function planWinograd(
   chunks = Math.ceil(coBlocks / chunkBlocks);
   for (let pair = 0; pair < pairs; pair++) pairUnits[pair + 1] = pairUnits[pair]! + blocksOf(pair) * chunks;
 
-  const taps = (axis: WinogradAxis) => `${axis.m}:${axis.phases.map((p) => Array.from(p.kernel).join(',')).join('/')}`;
+  const taps = (axis: WinogradAxis) =>
+    `${axis.m}:${axis.phases.map((p) => Array.from(p.kernel).join(',')).join('/')}`;
   return {
     kind: 'winograd',
     plan,

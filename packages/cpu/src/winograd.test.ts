@@ -89,7 +89,13 @@ describe('planWinograd', () => {
   });
 
   it.each([
-    ['phases with 1 and 2 taps, few channels', [1, 48, 6, 6], 48, [3, 3], { stride: 2, padding: 1, outputPadding: 1 }],
+    [
+      'phases with 1 and 2 taps, few channels',
+      [1, 48, 6, 6],
+      48,
+      [3, 3],
+      { stride: 2, padding: 1, outputPadding: 1 },
+    ],
     ['dilation', [1, 64, 6, 6], 64, [3, 3], { dilation: 2 }],
     ['1 tap', [1, 64, 6, 6], 64, [2, 2], { stride: 2 }],
     ['4 taps', [1, 64, 6, 6], 64, [4, 4], {}],
