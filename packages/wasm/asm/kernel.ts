@@ -20,6 +20,7 @@ import {
   P_PARTNER, P_SIZE, J_MODE, J_SLOTS, J_WORKSPACE, J_WS_BYTES,
 } from './layout';
 import { col2imUnit } from './col2im';
+import { padNhwc, winogradUnit } from './winograd';
 import { madd } from './madd';
 
 /** Loads of the padded flag before a worker sleeps: well under a millisecond. */
@@ -77,8 +78,11 @@ function padPlane(job: usize, c: i32): void {
  * browser it cannot block either, so the caller never waits for a worker here.
  */
 export function pad(job: usize): void {
-  const planes = load<i32>(job, J_PLANES);
-  for (let c = 0; c < planes; c++) padPlane(job, c);
+  if (load<i32>(job, J_MODE) == 2) padNhwc(job);
+  else {
+    const planes = load<i32>(job, J_PLANES);
+    for (let c = 0; c < planes; c++) padPlane(job, c);
+  }
   if (ASC_FEATURE_THREADS) {
     atomic.store<i32>(job + J_PADDED, 1);
     atomic.notify(job + J_PADDED, -1);
@@ -95,17 +99,19 @@ export function run(job: usize): void {
   }
   const units = load<i32>(job, J_UNITS);
   const chunk = load<i32>(job, J_CHUNK);
-  const col2im = load<i32>(job, J_MODE) == 1;
-  // Col2im units need scratch space: each thread that enters takes a workspace of its own.
-  // Zeroed once: the GEMM never writes the columns of the padding, whose products are zero.
+  const mode = load<i32>(job, J_MODE);
+  // Col2im and Winograd units need scratch space: each thread that enters takes a workspace of its
+  // own. Col2im's is zeroed once: its GEMM never writes the columns of the padding, whose products
+  // are zero.
   const wsBytes = load<i32>(job, J_WS_BYTES) as usize;
-  const workspace = col2im ? (load<i32>(job, J_WORKSPACE) as usize) + (claim(job + J_SLOTS, 1) as usize) * wsBytes : 0;
-  if (col2im) memory.fill(workspace, 0, wsBytes);
+  const workspace = mode ? (load<i32>(job, J_WORKSPACE) as usize) + (claim(job + J_SLOTS, 1) as usize) * wsBytes : 0;
+  if (mode == 1) memory.fill(workspace, 0, wsBytes);
   while (true) {
     const start = claim(job + J_COUNTER, chunk);
     if (start >= units) return;
     const end = min(start + chunk, units);
-    if (col2im) for (let u = start; u < end; u++) col2imUnit(job, u, workspace);
+    if (mode == 1) for (let u = start; u < end; u++) col2imUnit(job, u, workspace);
+    else if (mode == 2) for (let u = start; u < end; u++) winogradUnit(job, u, workspace);
     else for (let u = start; u < end; u++) unit(job, u);
   }
 }

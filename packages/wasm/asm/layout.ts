@@ -69,3 +69,44 @@ export const G_BLOCKS: usize = 12;
 export const G_WS: usize = 16; // bytes from the workspace to the group's first row, column padLeft
 export const G_ROWS: usize = 20; // kernel rows (kh, co, kw) of the group: the last block may hold fewer than 4
 export const G_SIZE: usize = 32;
+
+// Winograd jobs (mode 2, see asm/winograd.ts): the fields above that say so, and these.
+export const J_W_PAIRS: usize = 164; // pair records (WP_*)
+export const J_W_PAIR_COUNT: usize = 168;
+export const J_W_TILE_BLOCK: usize = 172; // tiles per unit, a multiple of 4
+export const J_W_CIN_PAD: usize = 176; // input channels per group, padded to a multiple of 4
+export const J_W_CHUNKS: usize = 180; // output-channel chunks per tile block
+export const J_W_CHUNK_BLOCKS: usize = 184; // 8-channel blocks per chunk
+export const J_W_CO_BLOCKS: usize = 188; // 8-channel blocks per group
+export const J_W_PIXEL: usize = 192; // bytes between pixels of the padded channels-last input
+export const J_W_PAD_W: usize = 196; // padded width, pixels
+export const J_W_IMAGE: usize = 200; // bytes of one padded image
+export const J_W_M_OFFSET: usize = 204; // bytes from a workspace to its GEMM products
+export const J_W_TMP_OFFSET: usize = 208; // bytes from a workspace to its transform scratch
+export const J_W_PADDED_BYTES: usize = 212; // bytes of the whole padded input
+export const J_W_BATCH: usize = 216;
+
+// Winograd pair record: one (row phase, column phase) pair, tiles of mh x mw outputs from nh x nw inputs.
+export const WP_UNIT_START: usize = 0; // first unit of the pair within a group
+export const WP_NH: usize = 4;
+export const WP_NW: usize = 8;
+export const WP_MH: usize = 12;
+export const WP_MW: usize = 16;
+export const WP_ROW0: usize = 20; // padded input row of tile row 0's first input
+export const WP_COL0: usize = 24; // padded input column of tile column 0's first input
+export const WP_TILES_H: usize = 28; // tile rows per image
+export const WP_TILES_W: usize = 32; // tile columns per image
+export const WP_ROWS: usize = 36; // outputs of the row phase
+export const WP_COLS: usize = 40; // outputs of the column phase
+export const WP_OUT_OFFSET: usize = 44; // bytes of (row phase first * outW + column phase first) * 4
+export const WP_U: usize = 48; // transformed weights of group 0: [xi][co block][ci][8]
+export const WP_U_GROUP: usize = 52; // bytes per group
+export const WP_BT_H: usize = 56; // sparse matrices (SP_*): input transforms, output transforms
+export const WP_BT_W: usize = 60;
+export const WP_AT_H: usize = 64;
+export const WP_AT_W: usize = 68;
+export const WP_TILES: usize = 72; // tiles of the pair over the batch
+export const WP_SIZE: usize = 80;
+
+// Sparse matrix row: i32 count, then count (i32 column, f32 coefficient) pairs; rows SP_ROW bytes apart.
+export const SP_ROW: usize = 68;

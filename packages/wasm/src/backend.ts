@@ -15,6 +15,9 @@ import { writeJob } from './job.js';
 import { canShareMemory, instantiateKernel, supportsRelaxedSimd } from './kernel.js';
 import { packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
+import { writeWinogradJob } from './winograd-job.js';
+import { packWinogradWeights } from './winograd-pack.js';
+import { winogradTiling } from './winograd-plan.js';
 
 export interface WasmBackendOptions {
   /** Threads that compute, the caller's included; default: every core the runtime reports. */
@@ -27,6 +30,12 @@ export interface WasmBackendOptions {
    * whose results are the same on every machine.
    */
   relaxedSimd?: boolean;
+  /**
+   * Whether layers whose output phases are small dense correlations (k4 s2 p1 decoders, k3 s1, with
+   * enough channels; see the README) take Winograd tiles (default `true`): fewer multiplies, results
+   * within the conformance bound but not the direct kernels' bit for bit. `false` keeps them direct.
+   */
+  winograd?: boolean;
 }
 
 export interface WasmBackend extends Backend {
@@ -34,6 +43,8 @@ export interface WasmBackend extends Backend {
     readonly simd: true;
     /** Whether the kernels run with relaxed SIMD (fused multiply-add). */
     readonly relaxedSimd: boolean;
+    /** Whether dense 2- and 3-tap phases with enough channels take Winograd tiles. */
+    readonly winograd: boolean;
     readonly sharedMemory: boolean;
     readonly kernel: string;
   };
@@ -60,33 +71,59 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
   const pool = threads > 1 ? await WorkerPool.start(kernel, threads - 1) : null;
   const heap = new Heap(kernel.memory);
   // Packed weights live in wasm memory: an evicted entry gives its block back to the heap.
-  const cache = new WeightCache<number>(options.weightCacheBytes ?? 256 * 2 ** 20, (ptr) =>
-    heap.release(ptr),
-  );
-  const packInHeap = (data: Float32Array, key: string, floats: number, pack: (out: Float32Array) => void) =>
+  // A packing that fails (non-finite weights on the Winograd path) keeps no memory: `ptr` 0.
+  const cache = new WeightCache<number>(options.weightCacheBytes ?? 256 * 2 ** 20, (ptr) => {
+    if (ptr) heap.release(ptr);
+  });
+  const packInHeap = (
+    data: Float32Array,
+    key: string,
+    floats: number,
+    pack: (out: Float32Array) => boolean,
+  ) =>
     cache.get(data, key, floats * 4, () => {
       const ptr = heap.alloc(floats * 4);
-      pack(heap.f32(ptr, floats));
-      return ptr;
+      if (pack(heap.f32(ptr, floats))) return ptr;
+      heap.release(ptr);
+      return 0;
     });
+  const useWinograd = options.winograd ?? true;
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
   /** Packs the weights (or finds them cached) and writes the job of the path that suits the layer. */
-  function writeCallJob(plan: ConvTranspose2dPlan, weightData: Float32Array, bias: Float32Array | null) {
+  function writeCallJob(
+    plan: ConvTranspose2dPlan,
+    input: Float32Array,
+    weightData: Float32Array,
+    bias: Float32Array | null,
+  ) {
+    const winograd = useWinograd ? winogradTiling(plan, threads) : null;
+    // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
+    if (winograd && allFinite(input)) {
+      const weights = packInHeap(weightData, winograd.weightKey, winograd.weightLength, (out) =>
+        packWinogradWeights(plan, winograd, weightData, out),
+      );
+      if (weights.value) {
+        const job = writeWinogradJob(heap, { plan, tiling: winograd, weights: weights.value, bias, threads });
+        return { job, weights };
+      }
+    }
     const col2im = col2imTiling(plan);
     if (col2im) {
-      const weights = packInHeap(weightData, col2im.weightKey, col2im.weightLength, (out) =>
-        packCol2imWeights(plan, col2im, weightData, out),
-      );
+      const weights = packInHeap(weightData, col2im.weightKey, col2im.weightLength, (out) => {
+        packCol2imWeights(plan, col2im, weightData, out);
+        return true;
+      });
       const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads });
       return { job, weights };
     }
     const tiling = tile(plan);
     const layout = packedLayout(plan, tiling);
-    const weights = packInHeap(weightData, tiling.weightKey, layout.length, (out) =>
-      packWeights(plan, tiling, layout, weightData, out),
-    );
+    const weights = packInHeap(weightData, tiling.weightKey, layout.length, (out) => {
+      packWeights(plan, tiling, layout, weightData, out);
+      return true;
+    });
     return { job: writeJob(heap, { plan, tiling, layout, weights: weights.value, bias, threads }), weights };
   }
 
@@ -102,6 +139,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     if (outputLength === 0) return { shape: plan.outputShape, data: new Float32Array(0) };
     const { job, weights } = writeCallJob(
       plan,
+      input.data as Float32Array,
       weight.data as Float32Array,
       (bias?.data as Float32Array | undefined) ?? null,
     );
@@ -126,7 +164,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     } finally {
       heap.release(job.ptr);
       // Weights larger than the cache's budget were packed for this call only.
-      if (!weights.kept) heap.release(weights.value);
+      if (!weights.kept && weights.value) heap.release(weights.value);
     }
   }
 
@@ -138,10 +176,12 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       threads,
       simd: true,
       relaxedSimd: relaxed,
+      winograd: useWinograd,
       sharedMemory: shared,
       kernel:
         'implicit GEMM per output phase, f32x4, 4 channels x 8 pixels (1 x 16 for one channel per group); ' +
-        'GEMM then col2im for 1-3 output channels per group',
+        'GEMM then col2im for 1-3 output channels per group; ' +
+        'Winograd F(m x m, r x r) tiles for dense 2- and 3-tap phases with enough channels',
     },
     convTranspose2d(input, weight, bias, opts) {
       // One call at a time: calls share the memory's scratch space and the workers.
@@ -160,6 +200,13 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       await pool?.terminate();
     },
   };
+}
+
+/** Whether every value is finite (`0 * v` is 0 for finite `v` and NaN otherwise). */
+function allFinite(data: Float32Array): boolean {
+  let check = 0;
+  for (let i = 0; i < data.length; i++) check += data[i]! * 0;
+  return check === 0;
 }
 
 /** Writes one value per 4 KiB page, so that the kernel maps the pages now rather than during the copy. */

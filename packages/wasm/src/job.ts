@@ -73,7 +73,7 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
 
   const units = plan.batch * plan.groups * unitStart;
   const outPlane = plan.outHeight * plan.outWidth;
-  const fields: Record<keyof typeof JOB, number> = {
+  const fields: Partial<Record<keyof typeof JOB, number>> = {
     units,
     chunk: Math.max(1, Math.floor(units / (threads * CLAIMS_PER_THREAD))),
     counter: 0,
@@ -104,19 +104,9 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     padLeft,
     inPlaneStride: tiling.planeStride * 4,
     rowMajor: tiling.rowMajor ? 1 : 0,
-    padded: 0,
-    mode: 0,
-    slots: 0,
-    workspace: 0,
-    wsBytes: 0,
-    wsRow: 0,
-    gemmSteps: 0,
-    cinG: 0,
-    rowGroups: 0,
-    rowGroupCount: 0,
-    wsChannel: 0,
   };
   const struct = heap.i32(ptr, JOB_BYTES / 4);
-  for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value;
+  struct.fill(0); // fields of the other modes, the counters and flags start at 0
+  for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value!;
   return { ptr, raw: rawAt!, output: outputAt!, outputLength };
 }

@@ -45,8 +45,51 @@ export const JOB = {
   rowGroups: 152,
   rowGroupCount: 156,
   wsChannel: 160,
+  // Winograd jobs only (see src/winograd-job.ts).
+  wPairs: 164,
+  wPairCount: 168,
+  wTileBlock: 172,
+  wCinPad: 176,
+  wChunks: 180,
+  wChunkBlocks: 184,
+  wCoBlocks: 188,
+  wPixel: 192,
+  wPadW: 196,
+  wImage: 200,
+  wMOffset: 204,
+  wTmpOffset: 208,
+  wPaddedBytes: 212,
+  wBatch: 216,
 } as const;
-export const JOB_BYTES = 176;
+export const JOB_BYTES = 224;
+
+/** A Winograd pair record: one (row phase, column phase) pair and its tiles (see asm/layout.ts). */
+export const WINOGRAD_PAIR = {
+  unitStart: 0,
+  nh: 4,
+  nw: 8,
+  mh: 12,
+  mw: 16,
+  row0: 20,
+  col0: 24,
+  tilesH: 28,
+  tilesW: 32,
+  rows: 36,
+  cols: 40,
+  outOffset: 44,
+  u: 48,
+  uGroup: 52,
+  btH: 56,
+  btW: 60,
+  atH: 64,
+  atW: 68,
+  tiles: 72,
+} as const;
+export const WINOGRAD_PAIR_BYTES = 80;
+
+/** Bytes per row of a sparse transform matrix: a count, then up to 8 (column, coefficient) pairs. */
+export const SPARSE_ROW_BYTES = 68;
+export const SPARSE_ROW_TERMS = 8;
 
 /** A col2im row group record: the kernel rows that read one input row offset (one GEMM). */
 export const ROW_GROUP = { row: 0, weights: 4, weightsGroupStride: 8, blocks: 12, ws: 16, rows: 20 } as const;
