@@ -1,5 +1,6 @@
-// The Toom-Cook matrices themselves live in core, shared by every backend with a Winograd path.
-export { type Transform1d, toomCook } from '@convt/core';
+// The Toom-Cook matrices themselves live in core (`toomCook`), shared by every backend with a Winograd
+// path; only the planner imports them. This module is also loaded by workers, which must import
+// nothing outside this package (a worker may not resolve `@convt/core` as its parent does).
 
 /**
  * The nonzero entries of a `rows x cols` matrix, row by row: row `i`'s are `[start[i], start[i + 1])`

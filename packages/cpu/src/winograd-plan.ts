@@ -1,6 +1,12 @@
-import type { AxisPhase, AxisPlan, ConvTranspose2dPlan } from '@convt/core';
+import {
+  type AxisPhase,
+  type AxisPlan,
+  type ConvTranspose2dPlan,
+  type Transform1d,
+  toomCook,
+} from '@convt/core';
 import { CO_BLOCK } from './layout.js';
-import { type SparseRows, sparseRows, type Transform1d, toomCook } from './winograd-matrices.js';
+import { type SparseRows, sparseRows } from './winograd-matrices.js';
 
 /**
  * Harmonic mean of input and output channels per group from which the transforms amortise (the
