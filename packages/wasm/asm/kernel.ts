@@ -17,7 +17,7 @@ import {
   J_OUT_PLANE, J_COUT_G, J_MR, J_BIAS, J_ROW_STEP, J_COL_STEP, J_CO_BLOCKS, J_RAW, J_PLANES, J_IN_H, J_IN_W,
   J_PAD_H, J_PAD_TOP, J_PAD_LEFT, J_IN_PLANE_STRIDE, J_ROW_MAJOR, J_PADDED, P_UNIT_START, P_ROW_COUNT,
   P_COL_COUNT, P_K, P_OFFSETS, P_WEIGHTS, P_WEIGHTS_GROUP_STRIDE, P_OUT_OFFSET, P_ROW_UNITS, P_ROWS_PER_UNIT,
-  P_PARTNER, P_SIZE, J_MODE, J_SLOTS, J_WORKSPACE, J_WS_BYTES,
+  P_PARTNER, P_TAPS, P_SIZE, J_MODE, J_SLOTS, J_WORKSPACE, J_WS_BYTES, J_CIN_G,
 } from './layout';
 import { col2imUnit } from './col2im';
 import { padNhwc, winogradUnit } from './winograd';
@@ -160,6 +160,9 @@ function unit(job: usize, u: i32): void {
     (load<i32>(phase, P_OUT_OFFSET) as usize);
   const k = load<i32>(phase, P_K);
   const offsets = load<i32>(phase, P_OFFSETS) as usize;
+  const taps = load<i32>(phase, P_TAPS);
+  const cin = load<i32>(job, J_CIN_G);
+  const plane = load<i32>(job, J_IN_PLANE_STRIDE) as usize;
   const kBytes = ((k * mr) as usize) << 2;
   const weights =
     (load<i32>(phase, P_WEIGHTS) as usize) +
@@ -181,11 +184,14 @@ function unit(job: usize, u: i32): void {
     const inRow = load<i32>(job, J_IN_ROW_STRIDE) as usize;
     const outRow = load<i32>(job, J_ROW_STEP) as usize;
     const second = jr + 1 < rows;
-    rowPairMr4(input, inRow, offsets, k, weights, bias, output, outRow, outPlane, colStep, cols, min(4, coutG - co), second);
+    rowPairMr4(
+      input, inRow, offsets, taps, cin, plane, weights, bias, output, outRow, outPlane, colStep, cols,
+      min(4, coutG - co), second,
+    );
   } else if (mr == 4 && coutG - co == 3) {
-    rowMr3(input, offsets, k, weights, bias, output, outPlane, colStep, cols);
+    rowMr3(input, offsets, taps, cin, plane, weights, bias, output, outPlane, colStep, cols);
   } else if (mr == 4) {
-    rowMr4(input, offsets, k, weights, bias, output, outPlane, colStep, cols, min(4, coutG - co));
+    rowMr4(input, offsets, taps, cin, plane, weights, bias, output, outPlane, colStep, cols, min(4, coutG - co));
   } else {
     rowMr1(input, offsets, k, weights, bias, output, colStep, cols);
   }
@@ -193,10 +199,11 @@ function unit(job: usize, u: i32): void {
 
 /** 4 output channels x 8 pixels per step; pixels are consecutive in the input row. */
 function rowMr4(
-  input: usize, offsets: usize, k: i32, weights: usize, bias: usize,
+  input: usize, offsets: usize, taps: i32, cin: i32, plane: usize, weights: usize, bias: usize,
   output: usize, outPlane: usize, colStep: usize, cols: i32, channels: i32,
 ): void {
-  const end = offsets + ((k as usize) << 2);
+  const end = offsets + ((taps as usize) << 2);
+  const run = (cin as usize) * plane;
   let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0;
   if (bias) {
     b0 = v128.load32_splat(bias);
@@ -211,22 +218,24 @@ function rowMr4(
     let c00 = b0, c01 = b0, c10 = b1, c11 = b1, c20 = b2, c21 = b2, c30 = b3, c31 = b3;
     let w = weights;
     for (let o = offsets; o < end; o += 4) {
-      const p = a + (load<i32>(o) as usize);
-      const x0 = v128.load(p);
-      const x1 = v128.load(p, 16);
-      const w0 = v128.load32_splat(w);
-      c00 = madd(c00, w0, x0);
-      c01 = madd(c01, w0, x1);
-      const w1 = v128.load32_splat(w, 4);
-      c10 = madd(c10, w1, x0);
-      c11 = madd(c11, w1, x1);
-      const w2 = v128.load32_splat(w, 8);
-      c20 = madd(c20, w2, x0);
-      c21 = madd(c21, w2, x1);
-      const w3 = v128.load32_splat(w, 12);
-      c30 = madd(c30, w3, x0);
-      c31 = madd(c31, w3, x1);
-      w += 16;
+      const first = a + (load<i32>(o) as usize);
+      for (let p = first; p < first + run; p += plane) {
+        const x0 = v128.load(p);
+        const x1 = v128.load(p, 16);
+        const w0 = v128.load32_splat(w);
+        c00 = madd(c00, w0, x0);
+        c01 = madd(c01, w0, x1);
+        const w1 = v128.load32_splat(w, 4);
+        c10 = madd(c10, w1, x0);
+        c11 = madd(c11, w1, x1);
+        const w2 = v128.load32_splat(w, 8);
+        c20 = madd(c20, w2, x0);
+        c21 = madd(c21, w2, x1);
+        const w3 = v128.load32_splat(w, 12);
+        c30 = madd(c30, w3, x0);
+        c31 = madd(c31, w3, x1);
+        w += 16;
+      }
     }
     const n = min(8, cols - j);
     const out = output + (j as usize) * colStep;
@@ -240,12 +249,15 @@ function rowMr4(
     let c0 = b0, c1 = b1, c2 = b2, c3 = b3;
     let w = weights;
     for (let o = offsets; o < end; o += 4) {
-      const x = v128.load(a + (load<i32>(o) as usize));
-      c0 = madd(c0, v128.load32_splat(w), x);
-      c1 = madd(c1, v128.load32_splat(w, 4), x);
-      c2 = madd(c2, v128.load32_splat(w, 8), x);
-      c3 = madd(c3, v128.load32_splat(w, 12), x);
-      w += 16;
+      const first = a + (load<i32>(o) as usize);
+      for (let p = first; p < first + run; p += plane) {
+        const x = v128.load(p);
+        c0 = madd(c0, v128.load32_splat(w), x);
+        c1 = madd(c1, v128.load32_splat(w, 4), x);
+        c2 = madd(c2, v128.load32_splat(w, 8), x);
+        c3 = madd(c3, v128.load32_splat(w, 12), x);
+        w += 16;
+      }
     }
     const n = cols - j;
     const out = output + (j as usize) * colStep;
@@ -261,10 +273,11 @@ function rowMr4(
  * 4 x 8 kernel without the padding channel's multiply-adds. Same panels, same sums per output.
  */
 function rowMr3(
-  input: usize, offsets: usize, k: i32, weights: usize, bias: usize,
+  input: usize, offsets: usize, taps: i32, cin: i32, plane: usize, weights: usize, bias: usize,
   output: usize, outPlane: usize, colStep: usize, cols: i32,
 ): void {
-  const end = offsets + ((k as usize) << 2);
+  const end = offsets + ((taps as usize) << 2);
+  const run = (cin as usize) * plane;
   let b0 = f32x4.splat(0), b1 = b0, b2 = b0;
   if (bias) {
     b0 = v128.load32_splat(bias);
@@ -277,19 +290,21 @@ function rowMr3(
     let c00 = b0, c01 = b0, c10 = b1, c11 = b1, c20 = b2, c21 = b2;
     let w = weights;
     for (let o = offsets; o < end; o += 4) {
-      const p = a + (load<i32>(o) as usize);
-      const x0 = v128.load(p);
-      const x1 = v128.load(p, 16);
-      const w0 = v128.load32_splat(w);
-      c00 = madd(c00, w0, x0);
-      c01 = madd(c01, w0, x1);
-      const w1 = v128.load32_splat(w, 4);
-      c10 = madd(c10, w1, x0);
-      c11 = madd(c11, w1, x1);
-      const w2 = v128.load32_splat(w, 8);
-      c20 = madd(c20, w2, x0);
-      c21 = madd(c21, w2, x1);
-      w += 16;
+      const first = a + (load<i32>(o) as usize);
+      for (let p = first; p < first + run; p += plane) {
+        const x0 = v128.load(p);
+        const x1 = v128.load(p, 16);
+        const w0 = v128.load32_splat(w);
+        c00 = madd(c00, w0, x0);
+        c01 = madd(c01, w0, x1);
+        const w1 = v128.load32_splat(w, 4);
+        c10 = madd(c10, w1, x0);
+        c11 = madd(c11, w1, x1);
+        const w2 = v128.load32_splat(w, 8);
+        c20 = madd(c20, w2, x0);
+        c21 = madd(c21, w2, x1);
+        w += 16;
+      }
     }
     const n = min(8, cols - j);
     const out = output + (j as usize) * colStep;
@@ -302,11 +317,14 @@ function rowMr3(
     let c0 = b0, c1 = b1, c2 = b2;
     let w = weights;
     for (let o = offsets; o < end; o += 4) {
-      const x = v128.load(a + (load<i32>(o) as usize));
-      c0 = madd(c0, v128.load32_splat(w), x);
-      c1 = madd(c1, v128.load32_splat(w, 4), x);
-      c2 = madd(c2, v128.load32_splat(w, 8), x);
-      w += 16;
+      const first = a + (load<i32>(o) as usize);
+      for (let p = first; p < first + run; p += plane) {
+        const x = v128.load(p);
+        c0 = madd(c0, v128.load32_splat(w), x);
+        c1 = madd(c1, v128.load32_splat(w, 4), x);
+        c2 = madd(c2, v128.load32_splat(w, 8), x);
+        w += 16;
+      }
     }
     const n = cols - j;
     const out = output + (j as usize) * colStep;
@@ -321,10 +339,11 @@ function rowMr3(
  * 8 accumulators. The second row is computed into padding and dropped when `second` is false.
  */
 function rowPairMr4(
-  input: usize, inRow: usize, offsets: usize, k: i32, weights: usize, bias: usize,
+  input: usize, inRow: usize, offsets: usize, taps: i32, cin: i32, plane: usize, weights: usize, bias: usize,
   output: usize, outRow: usize, outPlane: usize, colStep: usize, cols: i32, channels: i32, second: bool,
 ): void {
-  const end = offsets + ((k as usize) << 2);
+  const end = offsets + ((taps as usize) << 2);
+  const run = (cin as usize) * plane;
   let c00 = f32x4.splat(0), c10 = c00, c20 = c00, c30 = c00;
   if (bias) {
     c00 = v128.load32_splat(bias);
@@ -335,22 +354,24 @@ function rowPairMr4(
   let c01 = c00, c11 = c10, c21 = c20, c31 = c30;
   let w = weights;
   for (let o = offsets; o < end; o += 4) {
-    const p = input + (load<i32>(o) as usize);
-    const x0 = v128.load(p);
-    const x1 = v128.load(p + inRow);
-    const w0 = v128.load32_splat(w);
-    c00 = madd(c00, w0, x0);
-    c01 = madd(c01, w0, x1);
-    const w1 = v128.load32_splat(w, 4);
-    c10 = madd(c10, w1, x0);
-    c11 = madd(c11, w1, x1);
-    const w2 = v128.load32_splat(w, 8);
-    c20 = madd(c20, w2, x0);
-    c21 = madd(c21, w2, x1);
-    const w3 = v128.load32_splat(w, 12);
-    c30 = madd(c30, w3, x0);
-    c31 = madd(c31, w3, x1);
-    w += 16;
+    const first = input + (load<i32>(o) as usize);
+    for (let p = first; p < first + run; p += plane) {
+      const x0 = v128.load(p);
+      const x1 = v128.load(p + inRow);
+      const w0 = v128.load32_splat(w);
+      c00 = madd(c00, w0, x0);
+      c01 = madd(c01, w0, x1);
+      const w1 = v128.load32_splat(w, 4);
+      c10 = madd(c10, w1, x0);
+      c11 = madd(c11, w1, x1);
+      const w2 = v128.load32_splat(w, 8);
+      c20 = madd(c20, w2, x0);
+      c21 = madd(c21, w2, x1);
+      const w3 = v128.load32_splat(w, 12);
+      c30 = madd(c30, w3, x0);
+      c31 = madd(c31, w3, x1);
+      w += 16;
+    }
   }
   store4(output, colStep, cols, c00);
   if (channels > 1) store4(output + outPlane, colStep, cols, c10);

@@ -39,13 +39,14 @@ export const P_UNIT_START: usize = 0;
 export const P_ROW_COUNT: usize = 4;
 export const P_COL_COUNT: usize = 8;
 export const P_K: usize = 12;
-export const P_OFFSETS: usize = 16; // K byte offsets into one group's padded input
+export const P_OFFSETS: usize = 16; // byte offset of each tap pair into one group's padded input (channel 0)
 export const P_WEIGHTS: usize = 20; // packed [group][block][K][MR]
 export const P_WEIGHTS_GROUP_STRIDE: usize = 24; // bytes
 export const P_OUT_OFFSET: usize = 28; // bytes of (rowFirst * outW + colFirst) * 4
 export const P_ROW_UNITS: usize = 32; // units per block: ceil(rows / rows per unit)
 export const P_ROWS_PER_UNIT: usize = 36; // 2 pairs the rows of narrow phases into one 8-pixel step
 export const P_PARTNER: usize = 40; // record of the odd column phase computed with this one (stride 2), or 0
+export const P_TAPS: usize = 44; // (row tap, column tap) pairs: entries of P_OFFSETS
 export const P_SIZE: usize = 48;
 
 // Col2im jobs (small output channel counts): the job fields below, the same padding fields, and phase

@@ -2,7 +2,7 @@ import type { ConvTranspose2dPlan } from '@convt/core';
 import type { Tiling } from './geometry.js';
 import type { Heap } from './heap.js';
 import { JOB, JOB_BYTES, PHASE, PHASE_BYTES } from './layout.js';
-import { type PackedLayout, packBias, phaseOffsets } from './pack.js';
+import { offsetCount, type PackedLayout, packBias, phaseOffsets } from './pack.js';
 
 /** Claims per thread a job is cut into: small enough to balance, large enough to be cheap. */
 const CLAIMS_PER_THREAD = 16;
@@ -33,7 +33,7 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
   const paddedLength = planes * tiling.planeStride;
   const outputLength = plan.batch * plan.outputImageSize;
   const biasLength = bias ? plan.groups * coBlocks * mr : 0;
-  const offsetsLength = phases.reduce((sum, p) => sum + p.k, 0);
+  const offsetsLength = phases.reduce((sum, _, p) => sum + offsetCount(plan, tiling, p), 0);
 
   // One block: struct, phase records, offsets, bias, raw input, padded input, output (16-byte aligned).
   const sizes = [JOB_BYTES, phases.length * PHASE_BYTES, offsetsLength * 4, biasLength * 4, rawLength * 4];
@@ -65,8 +65,10 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     records[r + PHASE.rowUnits / 4] = rowUnits;
     records[r + PHASE.rowsPerUnit / 4] = phase.rowsPerUnit;
     records[r + PHASE.partner / 4] = phase.partner === null ? 0 : phasesAt! + phase.partner * PHASE_BYTES;
-    phaseOffsets(plan, tiling, p, heap.i32(offset, phase.k));
-    offset += phase.k * 4;
+    records[r + PHASE.taps / 4] = phase.rows.taps.length * phase.cols.taps.length;
+    const entries = offsetCount(plan, tiling, p);
+    phaseOffsets(plan, tiling, p, heap.i32(offset, entries));
+    offset += entries * 4;
     unitStart += coBlocks * rowUnits;
   });
   if (bias) packBias(plan, tiling, bias, heap.f32(biasAt!, biasLength));
@@ -104,6 +106,7 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     padLeft,
     inPlaneStride: tiling.planeStride * 4,
     rowMajor: tiling.rowMajor ? 1 : 0,
+    cinG: plan.inChannelsPerGroup,
   };
   const struct = heap.i32(ptr, JOB_BYTES / 4);
   struct.fill(0); // fields of the other modes, the counters and flags start at 0

@@ -107,6 +107,7 @@ export const PHASE = {
   rowUnits: 32,
   rowsPerUnit: 36,
   partner: 40,
+  taps: 44,
 } as const;
 export const PHASE_BYTES = 48;
 

@@ -24,8 +24,8 @@ export function packedLayout(plan: ConvTranspose2dPlan, tiling: Tiling): PackedL
 
 /**
  * Packs weights `(Cin, Cout_g, kH, kW)` per phase as panels `[group][block][k][mr]`, with `k` running
- * over (input channel, row tap, column tap) in the order of the kernel's input offsets (`offsets`),
- * and output channels past `Cout_g` zero.
+ * over (row tap, column tap, input channel): the kernels walk one tap pair's input channels by a
+ * fixed stride, so no step loads an offset. Output channels past `Cout_g` are zero.
  */
 export function packWeights(
   plan: ConvTranspose2dPlan,
@@ -48,11 +48,10 @@ export function packWeights(
     let dst = layout.phaseOffsets[p]!;
     for (let g = 0; g < groups; g++) {
       for (let block = 0; block < coBlocks; block++) {
-        for (let ci = 0; ci < cinG; ci++) {
-          const ciBase = (g * cinG + ci) * ciStride;
-          for (const tr of phase.rows.taps) {
-            for (const tc of phase.cols.taps) {
-              const tapBase = ciBase + tr.k * kw + tc.k;
+        for (const tr of phase.rows.taps) {
+          for (const tc of phase.cols.taps) {
+            for (let ci = 0; ci < cinG; ci++) {
+              const tapBase = (g * cinG + ci) * ciStride + tr.k * kw + tc.k;
               for (let c = 0; c < mr; c++) {
                 const co = block * mr + c;
                 out[dst++] = co < coutG ? weight[tapBase + co * coStride]! : 0;
@@ -65,17 +64,27 @@ export function packWeights(
   });
 }
 
-/** Input byte offsets for each `k` of a phase, relative to the pixel `j = 0` of one group's padded input. */
+/**
+ * Input byte offsets, relative to the pixel `j = 0` of one group's padded input: with blocks of 4
+ * channels, one per (row tap, column tap) pair at channel 0 (the kernels step through the channels'
+ * planes); with 1 channel per group (mostly depthwise: one input channel), one per `k`.
+ */
 export function phaseOffsets(plan: ConvTranspose2dPlan, tiling: Tiling, p: number, out: Int32Array): void {
   const phase = tiling.phases[p]!;
-  const plane = tiling.planeStride;
+  const channels = tiling.mr === 1 ? plan.inChannelsPerGroup : 1;
   let i = 0;
-  for (let ci = 0; ci < plan.inChannelsPerGroup; ci++) {
-    for (const tr of phase.rows.taps) {
-      const row = ci * plane + (tr.inputStart + tiling.padTop) * tiling.padWidth;
-      for (const tc of phase.cols.taps) out[i++] = (row + tc.inputStart + tiling.padLeft) * 4;
+  for (const tr of phase.rows.taps) {
+    const row = (tr.inputStart + tiling.padTop) * tiling.padWidth;
+    for (const tc of phase.cols.taps) {
+      for (let ci = 0; ci < channels; ci++) out[i++] = (ci * tiling.planeStride + row + tc.inputStart + tiling.padLeft) * 4;
     }
   }
+}
+
+/** Entries of a phase's offset table (see `phaseOffsets`). */
+export function offsetCount(plan: ConvTranspose2dPlan, tiling: Tiling, p: number): number {
+  const phase = tiling.phases[p]!;
+  return phase.rows.taps.length * phase.cols.taps.length * (tiling.mr === 1 ? plan.inChannelsPerGroup : 1);
 }
 
 /** Bias per group and block, zero padded to whole blocks, so the kernel loads `mr` values at once. */
