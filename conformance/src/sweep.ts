@@ -209,6 +209,19 @@ export function cornerParams(): ConvParams[] {
       padding: [4, 4],
       outputPadding: [2, 2],
     }),
+    // Enough channels for the paths backends take only on wide layers (Winograd tiles, wide GEMM
+    // blocks): a DCGAN-style k4 s2 p1 layer and a k3 s1 p1 one, with channel counts that are not
+    // whole vectors or blocks.
+    corner({
+      batch: 2,
+      inChannels: 72,
+      outChannels: 66,
+      inputSize: [8, 7],
+      kernelSize: [4, 4],
+      stride: [2, 2],
+      padding: [1, 1],
+    }),
+    corner({ inChannels: 40, outChannels: 36, inputSize: [9, 11], padding: [1, 1], bias: false }),
   ]);
 }
 
