@@ -12,11 +12,15 @@ import {
   row4x4x2,
   rowNx1,
 } from './blocks.js';
-import { CO_BLOCK, TABLE_GAP } from './layout.js';
+import { CO_BLOCK, type Layout, TABLE_GAP } from './layout.js';
+import { markSameTables, PANEL_ENTRIES, runPanels } from './panel.js';
 import type { Work } from './work.js';
 
 /** Table entries from which two-row tiles pay: 4 channels' weights then fill 16 KiB or more. */
 const TWIN_ENTRIES = 512;
+
+/** Full 4-channel blocks a unit needs for panels to pay (each panel is filled once for all of them). */
+const PANEL_BLOCKS = 2;
 
 /** The tensors of one call, as flat arrays (plain or shared memory). */
 export interface Buffers {
@@ -119,12 +123,10 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
         fillTable(rowPhases[rp]!, colPhases[cp]!, -1, -1, cin, geometry, starts[pair]!, starts[pair]!);
       }
     }
+    markSameTables(xo, starts);
     scratch.tables = tables;
   }
-  let longest = 0;
-  for (let pair = 0; pair + 1 < starts.length; pair++) {
-    longest = Math.max(longest, starts[pair + 1]! - starts[pair]! - TABLE_GAP);
-  }
+  const longest = longestTable(work.layout);
   // Column phases whose taps read consecutive columns, for the 1-channel window tiles.
   const windowed = colPhases.map((phase) => windowTaps(phase));
   // 1-channel blocks take two rows per tile when every phase has 3 row and 3 column taps reading
@@ -136,7 +138,29 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
   const oCo = OH * OW;
   const oStep = p.stride[1];
 
-  for (let c = cBegin; c < cEnd; ) {
+  // Full 4-channel blocks take panels (see `panel.ts`) when there are enough of them to share each
+  // panel and no block needs exact mode; two-row tiles keep the long tables.
+  let c = cBegin;
+  const fullBlocks = Math.floor((cEnd - cBegin) / CO_BLOCK);
+  if (finite && fullBlocks >= PANEL_BLOCKS && longest < PANEL_ENTRIES) {
+    runPanels(
+      work,
+      ws,
+      xo,
+      packed,
+      b,
+      out,
+      g * coutG + cBegin,
+      fullBlocks,
+      ohBegin,
+      ohEnd,
+      rowLo,
+      Wp,
+      oImage,
+    );
+    c += fullBlocks * CO_BLOCK;
+  }
+  for (; c < cEnd; ) {
     const nco = Math.min(CO_BLOCK, cEnd - c);
     const co = g * coutG + c;
     const base = co * tableSize;
@@ -319,6 +343,25 @@ function repack(packed: Float64Array, base: number, nco: number, k0: number, k1:
     for (let i = 0; i < nco; i++) exact[q++] = packed[s + i]!;
   }
   return exact;
+}
+
+/** Entries of the layout's longest phase-pair table. */
+export function longestTable({ starts }: Layout): number {
+  let longest = 0;
+  for (let pair = 0; pair + 1 < starts.length; pair++) {
+    longest = Math.max(longest, starts[pair + 1]! - starts[pair]! - TABLE_GAP);
+  }
+  return longest;
+}
+
+/**
+ * Whether units of `work` compute their full 4-channel blocks by panels (when every weight is
+ * finite): at least 2 such blocks per chunk and tables shorter than `PANEL_ENTRIES`.
+ */
+export function takesPanels(work: Work): boolean {
+  const { outChannelsPerGroup } = work.plan;
+  const channels = Math.min(outChannelsPerGroup, work.chunkChannels);
+  return Math.floor(channels / CO_BLOCK) >= PANEL_BLOCKS && longestTable(work.layout) < PANEL_ENTRIES;
 }
 
 /** Whether `packed[begin, end)` holds only finite numbers. */

@@ -17,8 +17,12 @@ import { type SparseRows, sparseRows } from './winograd-matrices.js';
 const MIN_CHANNEL_MEAN_2X2 = 24;
 const MIN_CHANNEL_MEAN_3X3 = 16;
 
-/** The same for layers with a 1-tap phase (k3 s2 p1: pairs of 1 x 1, 1 x 2, 2 x 1 and 2 x 2 taps). */
-const MIN_CHANNEL_MEAN_MIXED = 64;
+/**
+ * The same for layers with a 1-tap phase (k3 s2 p1: pairs of 1 x 1, 1 x 2, 2 x 1 and 2 x 2 taps),
+ * against the direct path's panels (k3 s2 p1 op1, 32x32 input, 1T/2T): 64x64 channels 0.93x/0.81x
+ * (seg_up 0.94x/1.31x, 2T noisy), 128x128 1.03-1.08x/0.78-0.81x, 256x256 1.27x/1.54x.
+ */
+const MIN_CHANNEL_MEAN_MIXED = 192;
 
 /**
  * Products per output (input channels x taps) from which the transforms' float64 rounding, measured

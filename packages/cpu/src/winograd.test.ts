@@ -47,12 +47,12 @@ const layers: Layer[] = [
   { input: [48, 7, 7], outChannels: 48, kernel: [4, 4], options: { stride: 2, padding: 1 } },
   // Phases with 1 and 2 taps (k3 s2 p1 op1, segmentation up-sampling): 1 x 1 pairs use the identity.
   {
-    input: [1, 64, 5, 6],
-    outChannels: 64,
+    input: [1, 192, 5, 6],
+    outChannels: 192,
     kernel: [3, 3],
     options: { stride: 2, padding: 1, outputPadding: 1 },
   },
-  { input: [2, 64, 4, 3], outChannels: 66, kernel: [3, 5], options: { stride: [2, 3], padding: [1, 1] } },
+  { input: [2, 192, 4, 3], outChannels: 198, kernel: [3, 5], options: { stride: [2, 3], padding: [1, 1] } },
 ];
 
 const name = (l: Layer) =>
@@ -91,8 +91,8 @@ describe('planWinograd', () => {
   it.each([
     [
       'phases with 1 and 2 taps, few channels',
-      [1, 48, 6, 6],
-      48,
+      [1, 128, 6, 6],
+      128,
       [3, 3],
       { stride: 2, padding: 1, outputPadding: 1 },
     ],
