@@ -127,8 +127,13 @@ describe('headless Chromium', () => {
     '%s passes the quick subset with every launch limited to 256 cells',
     async (mode) => {
       const summary = await run(mode, { quick: true, maxTileCells: 256 });
-      expect(summary.failures).toEqual([]);
-      expect(summary.passed).toBe(summary.total);
+      // The wide corners (40-72 input channels) need more cells for one output row than such a
+      // launch can address: they must be refused as not supported, and nothing else may fail.
+      const refused = (f: string) =>
+        /c=\[(72,66|40,36)\]/.test(f) && f.includes('the most one gpu.js launch can address');
+      expect(summary.failures.filter((f) => !refused(f))).toEqual([]);
+      expect(summary.failures.filter(refused).length).toBe(2);
+      expect(summary.passed).toBe(summary.total - 2);
     },
   );
 
