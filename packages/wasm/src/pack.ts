@@ -76,7 +76,8 @@ export function phaseOffsets(plan: ConvTranspose2dPlan, tiling: Tiling, p: numbe
   for (const tr of phase.rows.taps) {
     const row = (tr.inputStart + tiling.padTop) * tiling.padWidth;
     for (const tc of phase.cols.taps) {
-      for (let ci = 0; ci < channels; ci++) out[i++] = (ci * tiling.planeStride + row + tc.inputStart + tiling.padLeft) * 4;
+      for (let ci = 0; ci < channels; ci++)
+        out[i++] = (ci * tiling.planeStride + row + tc.inputStart + tiling.padLeft) * 4;
     }
   }
 }
