@@ -1,4 +1,5 @@
-import type { DType, Tensor } from '@convt/core';
+import { type ConvTranspose2dOptions, convTranspose2d, type DType, dtypeOf, type Tensor } from '@convt/core';
+import { errorBounds } from './tolerance.js';
 
 export interface Verdict {
   readonly passed: boolean;
@@ -113,4 +114,29 @@ function countOver(out: ArrayLike<number>, expected: Float64Array, bounds: Float
   let count = 0;
   for (let i = 0; i < expected.length; i++) if (!(Math.abs(out[i]! - expected[i]!) <= bounds[i]!)) count++;
   return count;
+}
+
+/**
+ * Checks `actual` against the float64 reference for `input`, `weight`, `bias`, `options`, within the
+ * suite's bound for a backend that accumulates with unit roundoff `u` and returns the input's dtype:
+ * what `runConformance` does for one of its cases, for a backend's own tests of its paths.
+ */
+export function checkAgainstReference(
+  actual: unknown,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  options: ConvTranspose2dOptions,
+  u: number,
+): Verdict {
+  const float64 = (t: Tensor): Tensor => ({ shape: t.shape, data: Float64Array.from(t.data) });
+  const [x, w, b] = [float64(input), float64(weight), bias && float64(bias)];
+  const expected = convTranspose2d(x, w, b, options);
+  const data = expected.data as Float64Array;
+  const dtype = dtypeOf(input);
+  return checkOutput(actual, expected.shape, data, errorBounds(x, w, b, options, data, u, dtype), dtype, [
+    input,
+    weight,
+    ...(bias ? [bias] : []),
+  ]);
 }

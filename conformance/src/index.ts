@@ -10,7 +10,7 @@ export {
   type Route,
   type TensorSpec,
 } from './cases.js';
-export { checkOutput, type Verdict } from './check.js';
+export { checkAgainstReference, checkOutput, type Verdict } from './check.js';
 export { type Constraint, type CoveringSpec, coveringArray, type Factor } from './covering.js';
 export { type LayerSpec, layerTensors, randomTensor } from './data.js';
 export { type GenerateOptions, generateCases } from './generate.js';

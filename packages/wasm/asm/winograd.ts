@@ -137,6 +137,22 @@ export function winogradUnit(job: usize, u: i32, workspace: usize): void {
   for (let t = 0; t < nt; t++) transformOutput(job, pair, g, t0 + t, M + (t as usize) * mTile, T, mTile, co0, width, tmp);
 }
 
+// The tile `decodeTile` decoded last: its image, and its row and column among one image's tiles.
+// Globals belong to one instance, hence to one thread.
+let tileImage: i32 = 0;
+let tileRow: i32 = 0;
+let tileCol: i32 = 0;
+
+/** Splits a pair's tile index (images, then rows, then columns of tiles) into its parts. */
+@inline function decodeTile(pair: usize, tile: i32): void {
+  const tilesW = load<i32>(pair, WP_TILES_W);
+  const perImage = load<i32>(pair, WP_TILES_H) * tilesW;
+  tileImage = tile / perImage;
+  const rest = tile - tileImage * perImage;
+  tileRow = rest / tilesW;
+  tileCol = rest - tileRow * tilesW;
+}
+
 /**
  * `dst[q] = sum_k c_k * src[col_k * step + q]` for `vectors` vectors `q`, over one sparse matrix
  * row's terms, up to 4 per pass (each destination vector is stored once per 4 terms).
@@ -180,12 +196,10 @@ function combine(dst: usize, row: usize, src: usize, step: usize, vectors: i32):
 function transformInput(job: usize, pair: usize, g: i32, tile: i32, v: usize, T: i32, tmp: usize): void {
   const nh = load<i32>(pair, WP_NH);
   const nw = load<i32>(pair, WP_NW);
-  const tilesW = load<i32>(pair, WP_TILES_W);
-  const perImage = load<i32>(pair, WP_TILES_H) * tilesW;
-  const n = tile / perImage;
-  const rest = tile - n * perImage;
-  const th = rest / tilesW;
-  const tw = rest - th * tilesW;
+  decodeTile(pair, tile);
+  const n = tileImage;
+  const th = tileRow;
+  const tw = tileCol;
   const pixel = load<i32>(job, J_W_PIXEL) as usize;
   const rowBytes = (load<i32>(job, J_W_PAD_W) as usize) * pixel;
   const cinPad = load<i32>(job, J_W_CIN_PAD);
@@ -224,12 +238,10 @@ function transformOutput(
   const nw = load<i32>(pair, WP_NW);
   const mh = load<i32>(pair, WP_MH);
   const mw = load<i32>(pair, WP_MW);
-  const tilesW = load<i32>(pair, WP_TILES_W);
-  const perImage = load<i32>(pair, WP_TILES_H) * tilesW;
-  const n = tile / perImage;
-  const rest = tile - n * perImage;
-  const th = rest / tilesW;
-  const tw = rest - th * tilesW;
+  decodeTile(pair, tile);
+  const n = tileImage;
+  const th = tileRow;
+  const tw = tileCol;
   const rowsIn = min(mh, load<i32>(pair, WP_ROWS) - th * mh);
   const colsIn = min(mw, load<i32>(pair, WP_COLS) - tw * mw);
   const atH = load<i32>(pair, WP_AT_H) as usize;

@@ -1,7 +1,7 @@
 import type { AxisPhase, ConvTranspose2dPlan } from '@convt/core';
 import type { Heap } from './heap.js';
-import type { Job } from './job.js';
-import { JOB, JOB_BYTES, PHASE, PHASE_BYTES, ROW_GROUP, ROW_GROUP_BYTES } from './layout.js';
+import { allocateJob, type Job, planFields, writeJobFields } from './job.js';
+import { type JOB, JOB_BYTES, PHASE, PHASE_BYTES, ROW_GROUP, ROW_GROUP_BYTES } from './layout.js';
 
 /**
  * GEMM-then-col2im (`asm/col2im.ts`) for few output channels per group: the gather kernels block 4
@@ -153,27 +153,20 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
   const outputLength = plan.batch * plan.outputImageSize;
   const wsRow = tiling.workspaceWidth * 4;
   const wsBytes = tiling.workspaceRows * wsRow;
-  const sizes = [
-    JOB_BYTES,
-    phases.length * PHASE_BYTES,
-    tiling.rowGroups.length * ROW_GROUP_BYTES,
-    pairs.reduce((a, b) => a + b, 0) * 4,
-    bias ? bias.length * 4 : 0,
-    rawLength * 4,
-    paddedLength * 4,
-    outputLength * 4,
-    threads * wsBytes,
-  ];
-  const starts: number[] = [];
-  let total = 0;
-  for (const size of sizes) {
-    starts.push(total);
-    total += Math.ceil(size / 16) * 16 + 16;
-  }
-  const ptr = heap.alloc(total);
-  const [, phasesAt, groupsAt, pairsAt, biasAt, rawAt, paddedAt, outputAt, workspaceAt] = starts.map(
-    (s) => ptr + s,
-  ) as number[];
+  const [ptr, phasesAt, groupsAt, pairsAt, biasAt, rawAt, paddedAt, outputAt, workspaceAt] = allocateJob(
+    heap,
+    [
+      JOB_BYTES,
+      phases.length * PHASE_BYTES,
+      tiling.rowGroups.length * ROW_GROUP_BYTES,
+      pairs.reduce((a, b) => a + b, 0) * 4,
+      bias ? bias.length * 4 : 0,
+      rawLength * 4,
+      paddedLength * 4,
+      outputLength * 4,
+      threads * wsBytes,
+    ],
+  );
 
   const groups = heap.i32(groupsAt!, (tiling.rowGroups.length * ROW_GROUP_BYTES) / 4);
   const rowOf = new Map<number, number>();
@@ -217,9 +210,9 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
 
   const units = plan.batch * plan.groups * tiling.unitRows;
   const fields: Partial<Record<keyof typeof JOB, number>> = {
+    ...planFields(plan),
     units,
     chunk: Math.max(1, Math.floor(units / (threads * CLAIMS_PER_THREAD))),
-    groups: plan.groups,
     unitsPerImageGroup: tiling.unitRows,
     phaseCount: phases.length,
     phases: phasesAt!,
@@ -228,16 +221,9 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
     inGroupStride: plan.inChannelsPerGroup * tiling.planeStride * 4,
     inRowStride: tiling.padWidth * 4,
     output: outputAt!,
-    outImageStride: plan.outputImageSize * 4,
-    outPlane: plan.outHeight * plan.outWidth * 4,
-    coutG: plan.outChannelsPerGroup,
     bias: bias ? biasAt! : 0,
-    rowStep: plan.stride[0] * plan.outWidth * 4,
-    colStep: plan.stride[1] * 4,
     raw: rawAt!,
     planes,
-    inH: plan.inHeight,
-    inW: plan.inWidth,
     padH: tiling.padHeight,
     padTop: tiling.padTop,
     padLeft: tiling.padLeft,
@@ -252,8 +238,6 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
     rowGroupCount: tiling.rowGroups.length,
     wsChannel: plan.kernelWidth * wsRow,
   };
-  const struct = heap.i32(ptr, JOB_BYTES / 4);
-  struct.fill(0);
-  for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value!;
-  return { ptr, raw: rawAt!, output: outputAt!, outputLength };
+  writeJobFields(heap, ptr!, fields);
+  return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
 }

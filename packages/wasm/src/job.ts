@@ -35,17 +35,16 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
   const biasLength = bias ? plan.groups * coBlocks * mr : 0;
   const offsetsLength = phases.reduce((sum, _, p) => sum + offsetCount(plan, tiling, p), 0);
 
-  // One block: struct, phase records, offsets, bias, raw input, padded input, output (16-byte aligned).
-  const sizes = [JOB_BYTES, phases.length * PHASE_BYTES, offsetsLength * 4, biasLength * 4, rawLength * 4];
-  const padded16 = (n: number) => Math.ceil(n / 16) * 16;
-  const starts: number[] = [];
-  let total = 0;
-  for (const size of [...sizes, paddedLength * 4, outputLength * 4]) {
-    starts.push(total);
-    total += padded16(size) + 16; // slack: vector loads at the end of a buffer stay inside it
-  }
-  const ptr = heap.alloc(total);
-  const [, phasesAt, offsetsAt, biasAt, rawAt, paddedAt, outputAt] = starts.map((s) => ptr + s) as number[];
+  // One block: struct, phase records, offsets, bias, raw input, padded input, output.
+  const [ptr, phasesAt, offsetsAt, biasAt, rawAt, paddedAt, outputAt] = allocateJob(heap, [
+    JOB_BYTES,
+    phases.length * PHASE_BYTES,
+    offsetsLength * 4,
+    biasLength * 4,
+    rawLength * 4,
+    paddedLength * 4,
+    outputLength * 4,
+  ]);
 
   let offset = offsetsAt!;
   let unitStart = 0;
@@ -74,12 +73,11 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
   if (bias) packBias(plan, tiling, bias, heap.f32(biasAt!, biasLength));
 
   const units = plan.batch * plan.groups * unitStart;
-  const outPlane = plan.outHeight * plan.outWidth;
   const fields: Partial<Record<keyof typeof JOB, number>> = {
+    ...planFields(plan),
     units,
     chunk: Math.max(1, Math.floor(units / (threads * CLAIMS_PER_THREAD))),
     counter: 0,
-    groups: plan.groups,
     unitsPerImageGroup: unitStart,
     phaseCount: phases.length,
     phases: phasesAt!,
@@ -88,19 +86,12 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     inGroupStride: plan.inChannelsPerGroup * tiling.planeStride * 4,
     inRowStride: padWidth * 4,
     output: outputAt!,
-    outImageStride: plan.outputImageSize * 4,
     outRowStride: plan.outWidth * 4,
-    outPlane: outPlane * 4,
-    coutG: plan.outChannelsPerGroup,
     mr,
     bias: bias ? biasAt! : 0,
-    rowStep: plan.stride[0] * plan.outWidth * 4,
-    colStep: plan.stride[1] * 4,
     coBlocks,
     raw: rawAt!,
     planes,
-    inH: plan.inHeight,
-    inW: plan.inWidth,
     padH: padHeight,
     padTop,
     padLeft,
@@ -108,8 +99,47 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     rowMajor: tiling.rowMajor ? 1 : 0,
     cinG: plan.inChannelsPerGroup,
   };
+  writeJobFields(heap, ptr!, fields);
+  return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
+}
+
+/**
+ * Allocates one block holding buffers of these byte sizes, each 16-byte aligned and followed by 16
+ * bytes of slack (vector loads at the end of a buffer stay inside the block); returns their addresses,
+ * the first being the block's (release it with `heap.release`).
+ */
+export function allocateJob(heap: Heap, sizes: readonly number[]): number[] {
+  const starts: number[] = [];
+  let total = 0;
+  for (const size of sizes) {
+    starts.push(total);
+    total += Math.ceil(size / 16) * 16 + 16;
+  }
+  const ptr = heap.alloc(total);
+  return starts.map((s) => ptr + s);
+}
+
+/** The fields every mode reads the same way: the groups, the raw input's size, the output's strides. */
+export function planFields(plan: ConvTranspose2dPlan): Partial<Record<keyof typeof JOB, number>> {
+  return {
+    groups: plan.groups,
+    inH: plan.inHeight,
+    inW: plan.inWidth,
+    coutG: plan.outChannelsPerGroup,
+    outImageStride: plan.outputImageSize * 4,
+    outPlane: plan.outHeight * plan.outWidth * 4,
+    rowStep: plan.stride[0] * plan.outWidth * 4,
+    colStep: plan.stride[1] * 4,
+  };
+}
+
+/** Writes a job struct at `ptr`: the given fields, every other one 0 (counters, flags, other modes). */
+export function writeJobFields(
+  heap: Heap,
+  ptr: number,
+  fields: Partial<Record<keyof typeof JOB, number>>,
+): void {
   const struct = heap.i32(ptr, JOB_BYTES / 4);
-  struct.fill(0); // fields of the other modes, the counters and flags start at 0
+  struct.fill(0);
   for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value!;
-  return { ptr, raw: rawAt!, output: outputAt!, outputLength };
 }

@@ -1,8 +1,8 @@
 import type { ConvTranspose2dPlan } from '@convt/core';
 import type { Heap } from './heap.js';
-import type { Job } from './job.js';
+import { allocateJob, type Job, planFields, writeJobFields } from './job.js';
 import {
-  JOB,
+  type JOB,
   JOB_BYTES,
   SPARSE_ROW_BYTES,
   SPARSE_ROW_TERMS,
@@ -36,7 +36,7 @@ export function writeWinogradJob(
   const pixelBytes = plan.groups * tiling.cinPad * 4;
   const imageBytes = tiling.padHeight * tiling.padWidth * pixelBytes;
   const outputLength = plan.batch * plan.outputImageSize;
-  const sizes = [
+  const [ptr, pairsAt, matricesAt, biasAt, rawAt, paddedAt, outputAt, workspaceAt] = allocateJob(heap, [
     JOB_BYTES,
     pairs.length * WINOGRAD_PAIR_BYTES,
     matrixRows * SPARSE_ROW_BYTES,
@@ -45,17 +45,7 @@ export function writeWinogradJob(
     plan.batch * imageBytes,
     outputLength * 4,
     threads * tiling.workspaceBytes,
-  ];
-  const starts: number[] = [];
-  let total = 0;
-  for (const size of sizes) {
-    starts.push(total);
-    total += Math.ceil(size / 16) * 16 + 16; // slack: vector loads at the end of a buffer stay inside it
-  }
-  const ptr = heap.alloc(total);
-  const [, pairsAt, matricesAt, biasAt, rawAt, paddedAt, outputAt, workspaceAt] = starts.map(
-    (s) => ptr + s,
-  ) as number[];
+  ]);
 
   let matrixAt = matricesAt!;
   /** Writes the rows of a `rows x cols` matrix without its zeros; returns its address. */
@@ -116,21 +106,14 @@ export function writeWinogradJob(
 
   const units = plan.groups * tiling.unitsPerGroup;
   const fields: Partial<Record<keyof typeof JOB, number>> = {
+    ...planFields(plan),
     units,
     chunk: 1,
-    groups: plan.groups,
     unitsPerImageGroup: tiling.unitsPerGroup,
     input: paddedAt!,
     output: outputAt!,
-    outImageStride: plan.outputImageSize * 4,
-    outPlane: plan.outHeight * plan.outWidth * 4,
-    coutG: plan.outChannelsPerGroup,
     bias: bias ? biasAt! : 0,
-    rowStep: plan.stride[0] * plan.outWidth * 4,
-    colStep: plan.stride[1] * 4,
     raw: rawAt!,
-    inH: plan.inHeight,
-    inW: plan.inWidth,
     padTop: tiling.padTop,
     padLeft: tiling.padLeft,
     mode: 2,
@@ -152,8 +135,6 @@ export function writeWinogradJob(
     wPaddedBytes: plan.batch * imageBytes,
     wBatch: plan.batch,
   };
-  const struct = heap.i32(ptr, JOB_BYTES / 4);
-  struct.fill(0);
-  for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value!;
-  return { ptr, raw: rawAt!, output: outputAt!, outputLength };
+  writeJobFields(heap, ptr!, fields);
+  return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
 }

@@ -1,11 +1,5 @@
-import { checkOutput, errorBounds, layerTensors } from '@convt/conformance';
-import {
-  type ConvTranspose2dOptions,
-  convTranspose2d,
-  resolveConvTranspose2d,
-  type Tensor,
-  UNIT_ROUNDOFF,
-} from '@convt/core';
+import { checkAgainstReference, layerTensors } from '@convt/conformance';
+import { type ConvTranspose2dOptions, resolveConvTranspose2d, type Tensor, UNIT_ROUNDOFF } from '@convt/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from './index.js';
 import { winogradTiling } from './winograd-plan.js';
@@ -62,8 +56,6 @@ function plan(layer: Layer) {
   );
 }
 
-const float64 = (t: Tensor): Tensor => ({ shape: t.shape, data: Float64Array.from(t.data) });
-
 /** Checks `actual` against the float64 reference within the conformance suite's float32 bound. */
 function expectWithinBounds(
   actual: Tensor,
@@ -72,11 +64,7 @@ function expectWithinBounds(
   b: Tensor | null,
   options: ConvTranspose2dOptions,
 ) {
-  const [x64, w64, b64] = [float64(x), float64(w), b && float64(b)];
-  const expected = convTranspose2d(x64, w64, b64, options);
-  const data = expected.data as Float64Array;
-  const bounds = errorBounds(x64, w64, b64, options, data, UNIT_ROUNDOFF.float32, 'float32');
-  const verdict = checkOutput(actual, expected.shape, data, bounds, 'float32', []);
+  const verdict = checkAgainstReference(actual, x, w, b, options, UNIT_ROUNDOFF.float32);
   expect(verdict.message ?? 'within bounds').toBe('within bounds');
 }
 
