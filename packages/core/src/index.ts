@@ -18,7 +18,9 @@ export {
   type AxisPhase,
   type AxisPlan,
   type ConvTranspose2dPlan,
+  type PhaseCorrelation,
   type PhaseTap,
+  phaseCorrelation,
   resolveConvTranspose2d,
 } from './plan.js';
 export { Random } from './random.js';

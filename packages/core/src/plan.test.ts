@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConvTranspose2dPlan, resolveConvTranspose2d } from './plan.js';
+import { type ConvTranspose2dPlan, phaseCorrelation, resolveConvTranspose2d } from './plan.js';
 
 /** Brute force: which (k, i) pairs reach output o along one axis. */
 function bruteTaps(inSize: number, outSize: number, k: number, s: number, p: number, d: number): string[][] {
@@ -103,5 +103,50 @@ describe('resolveConvTranspose2d', () => {
         }
       }
     }
+  });
+});
+
+describe('phaseCorrelation', () => {
+  // The row axis only: the column axis stays a 1-wide identity.
+  const rows = (
+    inSize: number,
+    k: number,
+    o: { stride?: number; padding?: number; dilation?: number; outputPadding?: number },
+  ) =>
+    resolveConvTranspose2d([1, 1, inSize, 1], [1, 1, k, 1], null, {
+      stride: [o.stride ?? 1, 1],
+      padding: [o.padding ?? 0, 0],
+      dilation: [o.dilation ?? 1, 1],
+      outputPadding: [o.outputPadding ?? 0, 0],
+    }).rows.phases;
+
+  it('reads k4 s2 p1 phases as 2-tap correlations, kernel taps by input offset', () => {
+    // Even outputs read inputs j - 1 (tap 3) and j (tap 1); odd ones j (tap 2) and j + 1 (tap 0).
+    expect(rows(5, 4, { stride: 2, padding: 1 }).map(phaseCorrelation)).toEqual([
+      { start: -1, kernel: [3, 1] },
+      { start: 0, kernel: [2, 0] },
+    ]);
+  });
+
+  it('gives every output the same sum as the phase taps', () => {
+    for (const [k, stride, padding] of [
+      [3, 1, 1],
+      [9, 3, 4],
+      [5, 2, 2],
+      [2, 2, 0],
+    ] as const) {
+      for (const phase of rows(6, k, { stride, padding })) {
+        const c = phaseCorrelation(phase)!;
+        for (const t of phase.taps) expect(c.kernel[t.inputStart - c.start]).toBe(t.k);
+        expect(c.kernel).toHaveLength(phase.taps.length);
+      }
+    }
+  });
+
+  it('is null when the taps skip inputs (dilation) or an output reads no input', () => {
+    expect(phaseCorrelation(rows(6, 3, { dilation: 2 })[0]!)).toBeNull();
+    // One input row, output padding 1: the last odd output lies beyond every tap's reach.
+    const phases = rows(1, 4, { stride: 2, outputPadding: 1 });
+    expect(phases.some((p) => phaseCorrelation(p) === null)).toBe(true);
   });
 });

@@ -238,6 +238,33 @@ function axisPlan(
   return { inSize, outSize, kernel, stride, padding, dilation, outputPadding, phases };
 }
 
+/** A phase read as a plain correlation: output `j` reads inputs `start + j + d` with kernel tap `kernel[d]`. */
+export interface PhaseCorrelation {
+  readonly start: number;
+  /** Kernel index along the axis for each input offset `d` (as many as the phase has taps). */
+  readonly kernel: readonly number[];
+}
+
+/**
+ * The phase as a correlation over consecutive inputs, for backends that tile it (Winograd): null when
+ * its taps skip an input (dilation) or some output of the phase reads no input at all (its exact value
+ * is its bias alone, which a transformed tile would not keep).
+ */
+export function phaseCorrelation(phase: AxisPhase): PhaseCorrelation | null {
+  if (phase.taps.length === 0) return null;
+  const start = Math.min(...phase.taps.map((t) => t.inputStart));
+  const kernel = new Array<number>(phase.taps.length).fill(-1);
+  for (const t of phase.taps) {
+    const d = t.inputStart - start;
+    if (d >= kernel.length || kernel[d] !== -1) return null;
+    kernel[d] = t.k;
+  }
+  for (let j = 0; j < phase.count; j++) {
+    if (!phase.taps.some((t) => t.jBegin <= j && j < t.jEnd)) return null;
+  }
+  return { start, kernel };
+}
+
 function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }

@@ -2,6 +2,7 @@ import {
   type AxisPhase,
   type AxisPlan,
   type ConvTranspose2dPlan,
+  phaseCorrelation,
   type Transform1d,
   toomCook,
 } from '@convt/core';
@@ -244,12 +245,7 @@ function axisTaps(axis: AxisPlan): number[] | null {
   const taps: number[] = [];
   for (const phase of axis.phases) {
     const r = phase.taps.length;
-    if (r < 1 || r > 3) return null;
-    const starts = phase.taps.map((t) => t.inputStart).sort((a, b) => a - b);
-    if (starts.some((s, d) => s !== starts[0]! + d)) return null;
-    for (let j = 0; j < phase.count; j++) {
-      if (!phase.taps.some((t) => t.jBegin <= j && j < t.jEnd)) return null;
-    }
+    if (r < 1 || r > 3 || phaseCorrelation(phase) === null) return null;
     taps.push(r);
   }
   return taps;
@@ -260,9 +256,9 @@ function winogradAxis(phases: readonly AxisPhase[], m: number): WinogradAxis {
     m,
     phases: phases.map((phase) => {
       const r = phase.taps.length;
-      const start = Math.min(...phase.taps.map((t) => t.inputStart));
-      const kernel = new Int32Array(r);
-      for (const t of phase.taps) kernel[t.inputStart - start] = t.k;
+      const correlation = phaseCorrelation(phase)!;
+      const start = correlation.start;
+      const kernel = Int32Array.from(correlation.kernel);
       const transform = r === 1 ? identity(m) : toomCook(m, r);
       const { n, AT, G, BT } = transform;
       return {

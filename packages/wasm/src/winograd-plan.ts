@@ -1,4 +1,10 @@
-import { type AxisPhase, type ConvTranspose2dPlan, type Transform1d, toomCook } from '@convt/core';
+import {
+  type AxisPhase,
+  type ConvTranspose2dPlan,
+  phaseCorrelation,
+  type Transform1d,
+  toomCook,
+} from '@convt/core';
 
 /**
  * Harmonic mean of input and output channels per group from which Winograd tiles pay: the input
@@ -185,34 +191,19 @@ export function winogradTiling(
 }
 
 /**
- * The taps per phase when every phase of the axis has the same number, 2 or 3, reading consecutive
- * inputs, and every output reads at least one input; 0 otherwise.
+ * The taps per phase when every phase of the axis has the same number, 2 or 3, and is a correlation
+ * over consecutive inputs in which every output reads at least one input (`phaseCorrelation`); 0
+ * otherwise.
  */
 function correlationTaps(phases: readonly AxisPhase[]): number {
   const r = phases[0]!.taps.length;
   if (r !== 2 && r !== 3) return 0;
-  for (const phase of phases) {
-    if (phase.taps.length !== r) return 0;
-    const starts = phase.taps.map((t) => t.inputStart).sort((a, b) => a - b);
-    if (starts.some((s, d) => s !== starts[0]! + d)) return 0;
-    for (let j = 0; j < phase.count; j++) {
-      if (!phase.taps.some((t) => t.jBegin <= j && j < t.jEnd)) return 0;
-    }
-  }
-  return r;
+  return phases.every((p) => p.taps.length === r && phaseCorrelation(p) !== null) ? r : 0;
 }
 
 function correlation(phase: AxisPhase, m: number): WinogradPhase {
-  const start = Math.min(...phase.taps.map((t) => t.inputStart));
-  const kernel = new Array<number>(phase.taps.length);
-  for (const t of phase.taps) kernel[t.inputStart - start] = t.k;
-  return {
-    phase,
-    transform: toomCook(m, phase.taps.length),
-    start,
-    kernel,
-    tiles: Math.ceil(phase.count / m),
-  };
+  const { start, kernel } = phaseCorrelation(phase)!;
+  return { phase, transform: toomCook(m, kernel.length), start, kernel, tiles: Math.ceil(phase.count / m) };
 }
 
 /**
