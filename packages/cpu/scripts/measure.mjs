@@ -5,8 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Random, resolveConvTranspose2d, tensor } from '@convt/core';
 import { createBackend } from '../dist/index.js';
+import { workloadLayer } from './layer.mjs';
 
 const [filter = '', roundsArg = '7'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -117,26 +117,7 @@ const one = await createBackend({ threads: 1 });
 const two = await createBackend({ threads: 2 });
 const rows = [];
 for (const wl of workloads.filter((w) => w.name.includes(filter))) {
-  const rng = new Random(1);
-  const options = {
-    stride: wl.stride ?? 1,
-    padding: wl.padding ?? 0,
-    outputPadding: wl.outputPadding ?? 0,
-    dilation: wl.dilation ?? 1,
-    groups: wl.groups ?? 1,
-  };
-  const groups = options.groups;
-  const cin = wl.input[1];
-  const wShape = [cin, wl.outChannels / groups, wl.kernelSize, wl.kernelSize];
-  const rand = (shape) => {
-    const t = tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
-    rng.fill(t.data, -1, 1);
-    return t;
-  };
-  const x = rand(wl.input);
-  const w = rand(wShape);
-  const b = rand([wl.outChannels]);
-  const plan = resolveConvTranspose2d(x.shape, w.shape, b.shape, options);
+  const { x, w, b, options, plan } = workloadLayer(wl);
   const contenders = {
     cpu1: () => one.convTranspose2d(x, w, b, options),
     cpu2: () => two.convTranspose2d(x, w, b, options),

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Random, tensor } from '@convt/core';
 import { createBackend as createNew } from '../dist/index.js';
+import { workloadLayer } from './layer.mjs';
 
 const [otherDir, filter = 'unet_up,seg_up,dcgan1,dcgan4', roundsArg = '7', opt = '{}'] =
   process.argv.slice(2);
@@ -52,24 +52,8 @@ function tfjsCall(wl, x, w, b) {
 }
 const be = { old: await createOld({ threads: 1, ...o }), new: await createNew({ threads: 1, ...o }) };
 for (const wl of workloads.filter((w) => filter.split(',').includes(w.name))) {
-  const rng = new Random(1);
-  const groups = wl.groups ?? 1;
-  const options = {
-    stride: wl.stride ?? 1,
-    padding: wl.padding ?? 0,
-    outputPadding: wl.outputPadding ?? 0,
-    dilation: wl.dilation ?? 1,
-    groups,
-  };
-  const rand = (shape) => {
-    const t = tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
-    rng.fill(t.data, -1, 1);
-    return t;
-  };
-  const x = rand(wl.input),
-    w = rand([wl.input[1], wl.outChannels / groups, wl.kernelSize, wl.kernelSize]),
-    b = rand([wl.outChannels]);
-  const flops = ((2 * wl.input.reduce((a, b) => a * b) * wl.outChannels) / groups) * wl.kernelSize ** 2;
+  const { x, w, b, options, plan } = workloadLayer(wl);
+  const flops = plan.flops;
   const res = { old: [], new: [], tfjs: [] };
   const fns = {
     old: () => be.old.convTranspose2d(x, w, b, options),

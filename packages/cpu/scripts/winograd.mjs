@@ -6,11 +6,12 @@
 //        node scripts/winograd.mjs --blocks [name-filter] [rounds]   (tiles per unit, single thread)
 //        node scripts/winograd.mjs --accuracy [name-filter]          (float64 error before rounding)
 import { readFileSync } from 'node:fs';
-import { convTranspose2d, Random, resolveConvTranspose2d, tensor } from '@convt/core';
+import { convTranspose2d } from '@convt/core';
 import { runUnits } from '../dist/compute.js';
 import { createBackend } from '../dist/index.js';
 import { packWinograd } from '../dist/winograd-pack.js';
 import { planWinograd } from '../dist/winograd-plan.js';
+import { workloadLayer as layer } from './layer.mjs';
 
 const args = process.argv.slice(2);
 const tiles = args[0] === '--tiles';
@@ -68,27 +69,6 @@ workloads.push(
     outputPadding: op,
   })),
 );
-
-function layer(wl) {
-  const rng = new Random(1);
-  const groups = wl.groups ?? 1;
-  const rand = (shape) => {
-    const t = tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
-    rng.fill(t.data, -1, 1);
-    return t;
-  };
-  const x = rand(wl.input);
-  const w = rand([wl.input[1], wl.outChannels / groups, wl.kernelSize, wl.kernelSize]);
-  const b = rand([wl.outChannels]);
-  const options = {
-    stride: wl.stride ?? 1,
-    padding: wl.padding ?? 0,
-    outputPadding: wl.outputPadding ?? 0,
-    dilation: wl.dilation ?? 1,
-    groups,
-  };
-  return { x, w, b, options, plan: resolveConvTranspose2d(x.shape, w.shape, b.shape, options) };
-}
 
 async function time(fn, calls, cpu) {
   const c0 = process.cpuUsage();
