@@ -17,7 +17,7 @@ import { packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
 import { writeWinogradJob } from './winograd-job.js';
 import { packWinogradWeights } from './winograd-pack.js';
-import { winogradTiling } from './winograd-plan.js';
+import { type WinogradTiling, winogradTiling } from './winograd-plan.js';
 
 export interface WasmBackendOptions {
   /** Threads that compute, the caller's included; default: every core the runtime reports. */
@@ -55,6 +55,15 @@ export interface WasmBackend extends Backend {
 
 const NAME = 'wasm';
 
+/** Geometries whose Winograd decision is kept (a model has a few dozen layers at most). */
+const TILINGS_KEPT = 64;
+
+/** What the Winograd decision depends on: shapes and options, as the plan resolved them. */
+function geometryKey(plan: ConvTranspose2dPlan): string {
+  const { inputShape, weightShape, stride, padding, outputPadding, dilation, groups } = plan;
+  return `${inputShape}|${weightShape}|${stride}|${padding}|${outputPadding}|${dilation}|${groups}`;
+}
+
 /**
  * Creates the WebAssembly SIMD backend. With more than one thread it needs `SharedArrayBuffer`
  * (Node, or a cross-origin-isolated page); without it, it computes on the calling thread.
@@ -88,6 +97,18 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       return 0;
     });
   const useWinograd = options.winograd ?? true;
+  // Deciding on Winograd tiles (transforms, cost model) takes tens of microseconds: once per geometry.
+  const tilings = new Map<string, WinogradTiling | null>();
+  const winogradFor = (plan: ConvTranspose2dPlan) => {
+    const key = geometryKey(plan);
+    let tiling = tilings.get(key);
+    if (tiling === undefined) {
+      if (tilings.size >= TILINGS_KEPT) tilings.clear();
+      tiling = winogradTiling(plan, threads);
+      tilings.set(key, tiling);
+    }
+    return tiling;
+  };
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
@@ -98,7 +119,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     weightData: Float32Array,
     bias: Float32Array | null,
   ) {
-    const winograd = useWinograd ? winogradTiling(plan, threads) : null;
+    const winograd = useWinograd ? winogradFor(plan) : null;
     // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
     if (winograd && allFinite(input)) {
       const weights = packInHeap(weightData, winograd.weightKey, winograd.weightLength, (out) =>
