@@ -4,16 +4,17 @@
 //
 // A unit is one index `jr` of every row phase of one image and group. Row tap `k` of a phase reads
 // input row `jr + d`, with `d` its `inputStart`; the taps sharing a `d` form a row group, whose kernel
-// rows (kh, co, kw) times that input row (Cin_g x padded width) are one GEMM into the thread's
-// workspace. Every (kh, input row) product is needed by exactly one output row, so units share
+// rows (kh, co, kw) times that input row (Cin_g x width) are one GEMM into the thread's workspace.
+// The GEMM reads the raw NCHW input in place: a row above or below the input gives zero rows, and
+// the workspace columns left and right of the input stay zero, so no padded copy is needed. Every (kh, input row) product is needed by exactly one output row, so units share
 // nothing and no product is computed twice. Then each output of the unit's rows sums its tap pairs
 // from the workspace in a fixed order: results do not depend on the thread count.
 
 import {
   J_UNITS_PER_IMAGE_GROUP, J_GROUPS, J_INPUT, J_IN_IMAGE_STRIDE, J_IN_GROUP_STRIDE, J_IN_ROW_STRIDE,
-  J_IN_PLANE_STRIDE, J_OUTPUT, J_OUT_IMAGE_STRIDE, J_OUT_PLANE, J_COUT_G, J_BIAS, J_ROW_STEP, J_COL_STEP,
+  J_IN_PLANE_STRIDE, J_IN_H, J_IN_W, J_OUTPUT, J_OUT_IMAGE_STRIDE, J_OUT_PLANE, J_COUT_G, J_BIAS, J_ROW_STEP, J_COL_STEP,
   J_PHASES, J_PHASE_COUNT, J_WS_ROW, J_GEMM_STEPS, J_CIN_G, J_ROW_GROUPS, J_ROW_GROUP_COUNT, J_WS_CHANNEL,
-  G_ROW, G_WEIGHTS, G_WEIGHTS_GROUP_STRIDE, G_BLOCKS, G_ROWS, G_WS, G_SIZE,
+  G_START, G_WEIGHTS, G_WEIGHTS_GROUP_STRIDE, G_BLOCKS, G_ROWS, G_WS, G_SIZE,
   P_ROW_COUNT, P_COL_COUNT, P_K, P_OFFSETS, P_OUT_OFFSET, P_SIZE,
 } from './layout';
 import { madd } from './madd';
@@ -29,21 +30,38 @@ export function col2imUnit(job: usize, u: i32, workspace: usize): void {
   const input =
     (load<i32>(job, J_INPUT) as usize) +
     (n as usize) * (load<i32>(job, J_IN_IMAGE_STRIDE) as usize) +
-    (g as usize) * (load<i32>(job, J_IN_GROUP_STRIDE) as usize) +
-    (jr as usize) * (load<i32>(job, J_IN_ROW_STRIDE) as usize);
+    (g as usize) * (load<i32>(job, J_IN_GROUP_STRIDE) as usize);
+  const rowBytes = load<i32>(job, J_IN_ROW_STRIDE) as usize;
   const planeStride = load<i32>(job, J_IN_PLANE_STRIDE) as usize;
+  const inH = load<i32>(job, J_IN_H);
   const cinG = load<i32>(job, J_CIN_G);
   const wsRow = load<i32>(job, J_WS_ROW) as usize;
   const steps = load<i32>(job, J_GEMM_STEPS);
+  const gemmBytes = (steps as usize) << 5;
+  // The last 8-pixel step runs past the row's end (into the next row, or the buffer's slack).
+  const tailBytes = gemmBytes - ((load<i32>(job, J_IN_W) as usize) << 2);
   let group = load<i32>(job, J_ROW_GROUPS) as usize;
   const groupsEnd = group + (load<i32>(job, J_ROW_GROUP_COUNT) as usize) * G_SIZE;
   for (; group < groupsEnd; group += G_SIZE) {
+    const ws = workspace + (load<i32>(group, G_WS) as usize);
+    const rows = load<i32>(group, G_ROWS);
+    const row = jr + load<i32>(group, G_START);
+    if (row < 0 || row >= inH) {
+      // Taps outside the input have no products (not 0 * w, which is NaN for an infinite weight).
+      for (let r = 0; r < rows; r++) memory.fill(ws + (r as usize) * wsRow, 0, gemmBytes);
+      continue;
+    }
     const weights =
       (load<i32>(group, G_WEIGHTS) as usize) + (g as usize) * (load<i32>(group, G_WEIGHTS_GROUP_STRIDE) as usize);
     gemm(
-      input + (load<i32>(group, G_ROW) as usize), planeStride, cinG, weights, load<i32>(group, G_BLOCKS),
-      load<i32>(group, G_ROWS), workspace + (load<i32>(group, G_WS) as usize), wsRow, steps,
+      input + (row as usize) * rowBytes, planeStride, cinG, weights, load<i32>(group, G_BLOCKS), rows, ws, wsRow,
+      steps,
     );
+    if (tailBytes) {
+      // Those columns lie right of the input: zero, as the taps that read them must see.
+      const tail = ws + gemmBytes - tailBytes;
+      for (let r = 0; r < rows; r++) memory.fill(tail + (r as usize) * wsRow, 0, tailBytes);
+    }
   }
 
   const coutG = load<i32>(job, J_COUT_G);

@@ -63,7 +63,7 @@ export const J_ROW_GROUP_COUNT: usize = 156;
 export const J_WS_CHANNEL: usize = 160; // bytes between output channels' rows in the workspace (kW rows)
 
 // Row group record: the kernel rows that read one input row offset, as one GEMM.
-export const G_ROW: usize = 0; // bytes from the group's padded input to input row jr + d, column padLeft
+export const G_START: usize = 0; // d: the group's taps read input row jr + d
 export const G_WEIGHTS: usize = 4; // packed [group][block][Cin_g][4]
 export const G_WEIGHTS_GROUP_STRIDE: usize = 8;
 export const G_BLOCKS: usize = 12;

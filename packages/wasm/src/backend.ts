@@ -8,12 +8,12 @@ import {
   UNIT_ROUNDOFF,
   WeightCache,
 } from '@convt/core';
-import { col2imTiling, packCol2imWeights, writeCol2imJob } from './col2im.js';
-import { tile } from './geometry.js';
+import { type Col2imTiling, col2imTiling, packCol2imWeights, writeCol2imJob } from './col2im.js';
+import { type Tiling, tile } from './geometry.js';
 import { Heap } from './heap.js';
-import { writeJob } from './job.js';
+import { copyInput, writeJob } from './job.js';
 import { canShareMemory, instantiateKernel, supportsRelaxedSimd } from './kernel.js';
-import { packedLayout, packWeights } from './pack.js';
+import { type PackedLayout, packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
 import { writeWinogradJob } from './winograd-job.js';
 import { packWinogradWeights } from './winograd-pack.js';
@@ -55,13 +55,35 @@ export interface WasmBackend extends Backend {
 
 const NAME = 'wasm';
 
-/** Geometries whose Winograd decision is kept (a model has a few dozen layers at most). */
-const TILINGS_KEPT = 64;
+/** Geometries whose path is kept (a model has a few dozen layers at most). */
+const ROUTES_KEPT = 64;
 
-/** What the Winograd decision depends on: shapes and options, as the plan resolved them. */
+/** What the choice of path depends on: shapes and options, as the plan resolved them. */
 function geometryKey(plan: ConvTranspose2dPlan): string {
   const { inputShape, weightShape, stride, padding, outputPadding, dilation, groups } = plan;
   return `${inputShape}|${weightShape}|${stride}|${padding}|${outputPadding}|${dilation}|${groups}`;
+}
+
+/** The paths a geometry can take, in order of preference; the direct tiling is made when first needed. */
+interface Route {
+  readonly winograd: WinogradTiling | null;
+  readonly col2im: Col2imTiling | null;
+  direct(): { readonly tiling: Tiling; readonly layout: PackedLayout };
+}
+
+function chooseRoute(plan: ConvTranspose2dPlan, useWinograd: boolean, threads: number): Route {
+  let direct: { tiling: Tiling; layout: PackedLayout } | undefined;
+  return {
+    winograd: useWinograd ? winogradTiling(plan, threads) : null,
+    col2im: col2imTiling(plan),
+    direct() {
+      if (!direct) {
+        const tiling = tile(plan);
+        direct = { tiling, layout: packedLayout(plan, tiling) };
+      }
+      return direct;
+    },
+  };
 }
 
 /**
@@ -97,17 +119,18 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       return 0;
     });
   const useWinograd = options.winograd ?? true;
-  // Deciding on Winograd tiles (transforms, cost model) takes tens of microseconds: once per geometry.
-  const tilings = new Map<string, WinogradTiling | null>();
-  const winogradFor = (plan: ConvTranspose2dPlan) => {
+  // Choosing a layer's path (Winograd's transforms and cost model, col2im's row groups, the direct
+  // tiling) takes tens of microseconds, as much as a small layer's kernel: once per geometry.
+  const routes = new Map<string, Route>();
+  const routeFor = (plan: ConvTranspose2dPlan): Route => {
     const key = geometryKey(plan);
-    let tiling = tilings.get(key);
-    if (tiling === undefined) {
-      if (tilings.size >= TILINGS_KEPT) tilings.clear();
-      tiling = winogradTiling(plan, threads);
-      tilings.set(key, tiling);
+    let route = routes.get(key);
+    if (route === undefined) {
+      if (routes.size >= ROUTES_KEPT) routes.clear();
+      route = chooseRoute(plan, useWinograd, threads);
+      routes.set(key, route);
     }
-    return tiling;
+    return route;
   };
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
@@ -119,7 +142,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     weightData: Float32Array,
     bias: Float32Array | null,
   ) {
-    const winograd = useWinograd ? winogradFor(plan) : null;
+    const { winograd, col2im, direct } = routeFor(plan);
     // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
     if (winograd && allFinite(input)) {
       const weights = packInHeap(weightData, winograd.weightKey, winograd.weightLength, (out) =>
@@ -130,7 +153,6 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         return { job, weights };
       }
     }
-    const col2im = col2imTiling(plan);
     if (col2im) {
       const weights = packInHeap(weightData, col2im.weightKey, col2im.weightLength, (out) => {
         packCol2imWeights(plan, col2im, weightData, out);
@@ -139,8 +161,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads });
       return { job, weights };
     }
-    const tiling = tile(plan);
-    const layout = packedLayout(plan, tiling);
+    const { tiling, layout } = direct();
     const weights = packInHeap(weightData, tiling.weightKey, layout.length, (out) => {
       packWeights(plan, tiling, layout, weightData, out);
       return true;
@@ -165,7 +186,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       (bias?.data as Float32Array | undefined) ?? null,
     );
     try {
-      heap.f32(job.raw, input.data.length).set(input.data);
+      copyInput(heap, job, input.data as Float32Array, plan.inHeight * plan.inWidth);
       let data = new Float32Array(0);
       // The result must be a fresh array, and the first write to each of its pages faults the page in,
       // which takes as long as the kernel on small layers: with workers, do it while they compute.

@@ -30,18 +30,15 @@ export interface Col2imTiling {
   readonly rowGroups: readonly RowGroup[];
   /** Units per image and group: the most outputs of any row phase. */
   readonly unitRows: number;
-  readonly padTop: number;
+  /** Zero columns left of the input in each workspace row (taps that start left of it read them). */
   readonly padLeft: number;
-  readonly padHeight: number;
-  readonly padWidth: number;
   /**
    * Columns the GEMM computes, from `padLeft` (a multiple of its 8-pixel step): the rest of each
-   * workspace row stays zero, as the products of the zero padding would be.
+   * workspace row stays zero, as the products of input outside the image would be.
    */
   readonly gemmWidth: number;
-  /** Floats per workspace row: one per padded input column. */
+  /** Floats per workspace row: the input's columns and the zeros either side that taps read. */
   readonly workspaceWidth: number;
-  readonly planeStride: number;
   readonly workspaceRows: number;
   /** Floats of packed weights: per row group `[group][block][Cin_g][4]`. */
   readonly weightLength: number;
@@ -69,12 +66,9 @@ export function col2imTiling(plan: ConvTranspose2dPlan): Col2imTiling | null {
     });
   const unitRows = Math.max(...plan.rows.phases.map((p) => p.count));
   const starts = (phases: readonly AxisPhase[]) => phases.flatMap((p) => p.taps.map((t) => t.inputStart));
-  const rowStarts = starts(plan.rows.phases);
   const colStarts = starts(plan.cols.phases);
-  if (rowStarts.length === 0 || colStarts.length === 0) return null;
-  const padTop = Math.max(0, -Math.min(...rowStarts));
+  if (plan.rows.phases.every((p) => p.taps.length === 0) || colStarts.length === 0) return null;
   const padLeft = Math.max(0, -Math.min(...colStarts));
-  const padHeight = padTop + Math.max(plan.inHeight, Math.max(...rowStarts) + unitRows);
   // The column sums read 4 outputs at a time: every tap's vector tail stays inside the padded row.
   const colReach = plan.cols.phases.flatMap((p) =>
     p.taps.map((t) => t.inputStart + Math.ceil(p.count / 4) * 4),
@@ -83,19 +77,14 @@ export function col2imTiling(plan: ConvTranspose2dPlan): Col2imTiling | null {
   const padWidth = padLeft + Math.max(gemmWidth, ...colReach);
   const workspaceWidth = Math.ceil(padWidth / 4) * 4;
   if (firstRow * workspaceWidth * 4 > MAX_WORKSPACE_BYTES) return null;
-  const lines = Math.ceil((padHeight * padWidth) / 16);
   const blocks = rowGroups.reduce((sum, g) => sum + g.blocks, 0);
   const taps = rowGroups.map((g) => `${g.inputStart}:${g.kernelRows}`).join('/');
   return {
     rowGroups,
     unitRows,
-    padTop,
     padLeft,
-    padHeight,
-    padWidth,
     gemmWidth,
     workspaceWidth,
-    planeStride: (lines % 2 === 0 ? lines + 1 : lines) * 16,
     workspaceRows: firstRow,
     weightLength: plan.groups * blocks * plan.inChannelsPerGroup * 4,
     weightKey: `col2im|${plan.weightShape}|${plan.groups}|${taps}`,
@@ -147,26 +136,26 @@ export interface Col2imJobInputs {
 export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, threads }: Col2imJobInputs): Job {
   const phases = plan.rows.phases.flatMap((rows) => plan.cols.phases.map((cols) => ({ rows, cols })));
   const pairs = phases.map((p) => p.rows.taps.length * p.cols.taps.length);
-  const planes = plan.batch * plan.inChannels;
-  const rawLength = planes * plan.inHeight * plan.inWidth;
-  const paddedLength = planes * tiling.planeStride;
+  // Planes an odd number of 16-byte lines apart: the GEMM reads one row of every input channel per
+  // step, and rows a power of two apart would share the same cache sets.
+  const planeLines = Math.ceil((plan.inHeight * plan.inWidth) / 4);
+  const planeStride = (planeLines % 2 === 0 ? planeLines + 1 : planeLines) * 4;
+  const planeBytes = planeStride * 4;
+  const rawLength = plan.batch * plan.inChannels * planeStride;
   const outputLength = plan.batch * plan.outputImageSize;
   const wsRow = tiling.workspaceWidth * 4;
   const wsBytes = tiling.workspaceRows * wsRow;
-  const [ptr, phasesAt, groupsAt, pairsAt, biasAt, rawAt, paddedAt, outputAt, workspaceAt] = allocateJob(
-    heap,
-    [
-      JOB_BYTES,
-      phases.length * PHASE_BYTES,
-      tiling.rowGroups.length * ROW_GROUP_BYTES,
-      pairs.reduce((a, b) => a + b, 0) * 4,
-      bias ? bias.length * 4 : 0,
-      rawLength * 4,
-      paddedLength * 4,
-      outputLength * 4,
-      threads * wsBytes,
-    ],
-  );
+  const [ptr, phasesAt, groupsAt, pairsAt, biasAt, rawAt, outputAt, workspaceAt] = allocateJob(heap, [
+    JOB_BYTES,
+    phases.length * PHASE_BYTES,
+    tiling.rowGroups.length * ROW_GROUP_BYTES,
+    pairs.reduce((a, b) => a + b, 0) * 4,
+    bias ? bias.length * 4 : 0,
+    // The GEMM's last 8-pixel step of the last row reads up to 7 floats past the input.
+    rawLength * 4 + 32,
+    outputLength * 4,
+    threads * wsBytes,
+  ]);
 
   const groups = heap.i32(groupsAt!, (tiling.rowGroups.length * ROW_GROUP_BYTES) / 4);
   const rowOf = new Map<number, number>();
@@ -174,8 +163,7 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
   tiling.rowGroups.forEach((rowGroup, i) => {
     const r = (i * ROW_GROUP_BYTES) / 4;
     const groupStride = rowGroup.blocks * plan.inChannelsPerGroup * 4;
-    groups[r + ROW_GROUP.row / 4] =
-      ((rowGroup.inputStart + tiling.padTop) * tiling.padWidth + tiling.padLeft) * 4;
+    groups[r + ROW_GROUP.start / 4] = rowGroup.inputStart;
     groups[r + ROW_GROUP.weights / 4] = weights + weightOffset * 4;
     groups[r + ROW_GROUP.weightsGroupStride / 4] = groupStride * 4;
     groups[r + ROW_GROUP.blocks / 4] = rowGroup.blocks;
@@ -210,24 +198,19 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
 
   const units = plan.batch * plan.groups * tiling.unitRows;
   const fields: Partial<Record<keyof typeof JOB, number>> = {
-    ...planFields(plan),
     units,
     chunk: Math.max(1, Math.floor(units / (threads * CLAIMS_PER_THREAD))),
     unitsPerImageGroup: tiling.unitRows,
     phaseCount: phases.length,
     phases: phasesAt!,
-    input: paddedAt!,
-    inImageStride: plan.inChannels * tiling.planeStride * 4,
-    inGroupStride: plan.inChannelsPerGroup * tiling.planeStride * 4,
-    inRowStride: tiling.padWidth * 4,
+    input: rawAt!,
+    inImageStride: plan.inChannels * planeBytes,
+    inGroupStride: plan.inChannelsPerGroup * planeBytes,
+    inRowStride: plan.inWidth * 4,
     output: outputAt!,
     bias: bias ? biasAt! : 0,
     raw: rawAt!,
-    planes,
-    padH: tiling.padHeight,
-    padTop: tiling.padTop,
-    padLeft: tiling.padLeft,
-    inPlaneStride: tiling.planeStride * 4,
+    inPlaneStride: planeBytes,
     mode: 1,
     workspace: workspaceAt!,
     wsBytes,
@@ -238,6 +221,6 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
     rowGroupCount: tiling.rowGroups.length,
     wsChannel: plan.kernelWidth * wsRow,
   };
-  writeJobFields(heap, ptr!, fields);
-  return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
+  writeJobFields(heap, ptr!, planFields(plan), fields);
+  return { ptr: ptr!, raw: rawAt!, rawPlaneStride: planeStride, output: outputAt!, outputLength };
 }

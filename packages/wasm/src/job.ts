@@ -12,6 +12,8 @@ export interface Job {
   readonly ptr: number;
   /** Where the caller copies the raw NCHW input. */
   readonly raw: number;
+  /** Floats from one input plane to the next at `raw`, when not packed back to back. */
+  readonly rawPlaneStride?: number;
   readonly output: number;
   readonly outputLength: number;
 }
@@ -74,7 +76,6 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
 
   const units = plan.batch * plan.groups * unitStart;
   const fields: Partial<Record<keyof typeof JOB, number>> = {
-    ...planFields(plan),
     units,
     chunk: Math.max(1, Math.floor(units / (threads * CLAIMS_PER_THREAD))),
     counter: 0,
@@ -99,8 +100,22 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     rowMajor: tiling.rowMajor ? 1 : 0,
     cinG: plan.inChannelsPerGroup,
   };
-  writeJobFields(heap, ptr!, fields);
+  writeJobFields(heap, ptr!, planFields(plan), fields);
   return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
+}
+
+/** Copies the NCHW input to the job's `raw` buffer, plane by plane when planes are spaced out. */
+export function copyInput(heap: Heap, job: Job, input: Float32Array, planeLength: number): void {
+  const stride = job.rawPlaneStride;
+  if (stride === undefined || stride === planeLength) {
+    heap.f32(job.raw, input.length).set(input);
+    return;
+  }
+  const planes = input.length / planeLength;
+  const raw = heap.f32(job.raw, (planes - 1) * stride + planeLength);
+  for (let c = 0; c < planes; c++) {
+    raw.set(input.subarray(c * planeLength, (c + 1) * planeLength), c * stride);
+  }
 }
 
 /**
@@ -133,13 +148,19 @@ export function planFields(plan: ConvTranspose2dPlan): Partial<Record<keyof type
   };
 }
 
-/** Writes a job struct at `ptr`: the given fields, every other one 0 (counters, flags, other modes). */
+/**
+ * Writes a job struct at `ptr`: the fields of each part, every other one 0 (counters, flags, other
+ * modes). Parts rather than one spread object: an object built by spreading goes to V8's slow
+ * dictionary mode, and filling it cost more than a small layer's padding.
+ */
 export function writeJobFields(
   heap: Heap,
   ptr: number,
-  fields: Partial<Record<keyof typeof JOB, number>>,
+  ...parts: Partial<Record<keyof typeof JOB, number>>[]
 ): void {
   const struct = heap.i32(ptr, JOB_BYTES / 4);
   struct.fill(0);
-  for (const [name, value] of Object.entries(fields)) struct[JOB[name as keyof typeof JOB] / 4] = value!;
+  for (const part of parts) {
+    for (const name in part) struct[JOB[name as keyof typeof JOB] / 4] = part[name as keyof typeof JOB]!;
+  }
 }

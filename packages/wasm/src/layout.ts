@@ -92,7 +92,14 @@ export const SPARSE_ROW_BYTES = 68;
 export const SPARSE_ROW_TERMS = 8;
 
 /** A col2im row group record: the kernel rows that read one input row offset (one GEMM). */
-export const ROW_GROUP = { row: 0, weights: 4, weightsGroupStride: 8, blocks: 12, ws: 16, rows: 20 } as const;
+export const ROW_GROUP = {
+  start: 0,
+  weights: 4,
+  weightsGroupStride: 8,
+  blocks: 12,
+  ws: 16,
+  rows: 20,
+} as const;
 export const ROW_GROUP_BYTES = 32;
 
 export const PHASE = {

@@ -106,7 +106,6 @@ export function writeWinogradJob(
 
   const units = plan.groups * tiling.unitsPerGroup;
   const fields: Partial<Record<keyof typeof JOB, number>> = {
-    ...planFields(plan),
     units,
     chunk: 1,
     unitsPerImageGroup: tiling.unitsPerGroup,
@@ -135,6 +134,6 @@ export function writeWinogradJob(
     wPaddedBytes: plan.batch * imageBytes,
     wBatch: plan.batch,
   };
-  writeJobFields(heap, ptr!, fields);
+  writeJobFields(heap, ptr!, planFields(plan), fields);
   return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
 }
