@@ -211,6 +211,14 @@ const MIN_TURNS = 6;
 /** Pause before each turn, so that no runner's spinning threads overlap the next one's timing. */
 const SETTLE_MS = 20;
 
+/**
+ * Untimed calls at the start of each turn of a cell faster than `WARM_BELOW_MS`: after the pause the
+ * cores have idled, and the first millisecond or two of calls run up to twice as slow (caches,
+ * sleeping worker threads, the virtual machine's idle cores). Steady state means calls back to back.
+ */
+const WARMUP_MS = 3;
+const WARM_BELOW_MS = 10;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function timeRoundRobin(
@@ -237,7 +245,7 @@ async function timeRoundRobin(
       );
       const reps = Math.max(1, Math.min(left, perTurn));
       try {
-        const { times } = await a.host.run(reps);
+        const { times } = await a.host.run(reps, a.estimate < WARM_BELOW_MS ? WARMUP_MS : 0);
         a.samples.push(...times);
         a.spent += times.reduce((x, y) => x + y, 0);
         a.estimate = summarize(a.samples).median;

@@ -89,8 +89,8 @@ export class HostClient {
   prepare(workload: Workload, seed: number): Promise<PrepareReply> {
     return this.request({ op: 'prepare', workload, seed });
   }
-  run(reps: number): Promise<RunReply> {
-    return this.request({ op: 'run', reps });
+  run(reps: number, warmupMs: number): Promise<RunReply> {
+    return this.request({ op: 'run', reps, warmupMs });
   }
   release(): Promise<ReleaseReply> {
     return this.request({ op: 'release' });

@@ -11,7 +11,7 @@ import { makeCase, type Workload } from './workloads.js';
 export type HostRequest =
   | { op: 'init' }
   | { op: 'prepare'; workload: Workload; seed: number }
-  | { op: 'run'; reps: number }
+  | { op: 'run'; reps: number; warmupMs: number }
   | { op: 'release' };
 
 export interface InitReply {
@@ -69,6 +69,10 @@ async function handle(request: HostRequest): Promise<unknown> {
     }
     case 'run': {
       if (!prepared) throw new Error('nothing prepared');
+      // Untimed calls first, for at least `warmupMs` (at least one call when it is above 0).
+      for (const start = performance.now(); performance.now() - start < request.warmupMs; ) {
+        await prepared.run();
+      }
       const times: number[] = [];
       for (let i = 0; i < request.reps; i++) {
         const start = performance.now();
