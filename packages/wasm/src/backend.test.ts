@@ -43,6 +43,9 @@ const CASES: Case[] = [
   },
   { input: [1, 4, 20, 21], outChannels: 3, kernel: [2, 2], options: { stride: 2 } },
   { input: [1, 3, 4, 4], outChannels: 2, kernel: [1, 1], options: { stride: 4 } },
+  // No tap outside the input and whole vectors per row: the planes are copied straight to their places.
+  { input: [2, 6, 4, 16], outChannels: 5, kernel: [2, 2], options: { stride: 2 } },
+  { input: [1, 8, 6, 8], outChannels: 8, kernel: [2, 2], options: { stride: 2, groups: 2 } },
   {
     input: [4, 3, 3],
     outChannels: 5,

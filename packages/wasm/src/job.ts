@@ -31,14 +31,17 @@ export interface JobInputs {
 export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, threads }: JobInputs): Job {
   const { phases, mr, coBlocks, padTop, padLeft, padHeight, padWidth } = tiling;
   const planes = plan.batch * plan.inChannels;
-  const rawLength = planes * plan.inHeight * plan.inWidth;
+  // No tap reads outside the input (k2 s2 p0, U-Net's up-sampling): the caller copies each plane
+  // straight to its padded place, and there is nothing left to pad.
+  const inPlace = padTop === 0 && padLeft === 0 && padWidth === plan.inWidth && padHeight === plan.inHeight;
+  const rawLength = inPlace ? 0 : planes * plan.inHeight * plan.inWidth;
   const paddedLength = planes * tiling.planeStride;
   const outputLength = plan.batch * plan.outputImageSize;
   const biasLength = bias ? plan.groups * coBlocks * mr : 0;
   const offsetsLength = phases.reduce((sum, _, p) => sum + offsetCount(plan, tiling, p), 0);
 
   // One block: struct, phase records, offsets, bias, raw input, padded input, output.
-  const [ptr, phasesAt, offsetsAt, biasAt, rawAt, paddedAt, outputAt] = allocateJob(heap, [
+  const [ptr, phasesAt, offsetsAt, biasAt, copiedAt, paddedAt, outputAt] = allocateJob(heap, [
     JOB_BYTES,
     phases.length * PHASE_BYTES,
     offsetsLength * 4,
@@ -48,6 +51,7 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     outputLength * 4,
   ]);
 
+  const rawAt = inPlace ? paddedAt : copiedAt;
   let offset = offsetsAt!;
   let unitStart = 0;
   const records = heap.i32(phasesAt!, phases.length * (PHASE_BYTES / 4));
@@ -92,7 +96,7 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     bias: bias ? biasAt! : 0,
     coBlocks,
     raw: rawAt!,
-    planes,
+    planes: inPlace ? 0 : planes,
     padH: padHeight,
     padTop,
     padLeft,
@@ -101,7 +105,13 @@ export function writeJob(heap: Heap, { plan, tiling, layout, weights, bias, thre
     cinG: plan.inChannelsPerGroup,
   };
   writeJobFields(heap, ptr!, planFields(plan), fields);
-  return { ptr: ptr!, raw: rawAt!, output: outputAt!, outputLength };
+  return {
+    ptr: ptr!,
+    raw: rawAt!,
+    rawPlaneStride: inPlace ? tiling.planeStride : undefined,
+    output: outputAt!,
+    outputLength,
+  };
 }
 
 /** Copies the NCHW input to the job's `raw` buffer, plane by plane when planes are spaced out. */
