@@ -90,6 +90,27 @@ export function pad(job: usize): void {
   }
 }
 
+/**
+ * Whether the `count` floats at `ptr` are all finite: `v * 0` is 0 for finite `v` and NaN otherwise,
+ * and NaN survives the sums. Four vector sums, so the adds do not wait on each other.
+ */
+export function allFinite(ptr: usize, count: i32): bool {
+  const zero = f32x4.splat(0);
+  let a = zero, b = zero, c = zero, d = zero;
+  const end = ptr + ((count as usize) << 2);
+  let p = ptr;
+  for (; p + 64 <= end; p += 64) {
+    a = f32x4.add(a, f32x4.mul(v128.load(p), zero));
+    b = f32x4.add(b, f32x4.mul(v128.load(p, 16), zero));
+    c = f32x4.add(c, f32x4.mul(v128.load(p, 32), zero));
+    d = f32x4.add(d, f32x4.mul(v128.load(p, 48), zero));
+  }
+  let rest: f32 = 0;
+  for (; p < end; p += 4) rest += load<f32>(p) * 0;
+  const sum = f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
+  return rest == 0 && i32x4.all_true(f32x4.eq(sum, zero));
+}
+
 /** Computes work units claimed from the job's counter until none are left (after `pad`). */
 export function run(job: usize): void {
   if (ASC_FEATURE_THREADS) {

@@ -1,6 +1,7 @@
 import {
   type Backend,
   type BackendCapabilities,
+  type CachedValue,
   type ConvTranspose2dOptions,
   type ConvTranspose2dPlan,
   planCall,
@@ -11,7 +12,7 @@ import {
 import { type Col2imTiling, col2imTiling, packCol2imWeights, writeCol2imJob } from './col2im.js';
 import { type Tiling, tile } from './geometry.js';
 import { Heap } from './heap.js';
-import { copyInput, writeJob } from './job.js';
+import { copyInput, type Job, writeJob } from './job.js';
 import { canShareMemory, instantiateKernel, supportsRelaxedSimd } from './kernel.js';
 import { type PackedLayout, packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
@@ -135,38 +136,53 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
-  /** Packs the weights (or finds them cached) and writes the job of the path that suits the layer. */
+  /**
+   * Packs the weights (or finds them cached), writes the job of the path that suits the layer and
+   * copies the input into it.
+   */
   function writeCallJob(
     plan: ConvTranspose2dPlan,
     input: Float32Array,
     weightData: Float32Array,
     bias: Float32Array | null,
   ) {
+    const planeLength = plan.inHeight * plan.inWidth;
     const { winograd, col2im, direct } = routeFor(plan);
-    // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
-    if (winograd && allFinite(input)) {
+    if (winograd) {
       const weights = packInHeap(weightData, winograd.weightKey, winograd.weightLength, (out) =>
         packWinogradWeights(plan, winograd, weightData, out),
       );
       if (weights.value) {
         const job = writeWinogradJob(heap, { plan, tiling: winograd, weights: weights.value, bias, threads });
-        return { job, weights };
+        copyInput(heap, job, input, planeLength);
+        // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
+        // (The Winograd job's raw input is packed back to back, so it is checked in one sweep.)
+        if (kernel.exports.allFinite(job.raw, input.length)) return { job, weights };
+        heap.release(job.ptr);
+        if (!weights.kept) heap.release(weights.value);
       }
     }
+    let written: { job: Job; weights: CachedValue<number> };
     if (col2im) {
       const weights = packInHeap(weightData, col2im.weightKey, col2im.weightLength, (out) => {
         packCol2imWeights(plan, col2im, weightData, out);
         return true;
       });
       const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads });
-      return { job, weights };
+      written = { job, weights };
+    } else {
+      const { tiling, layout } = direct();
+      const weights = packInHeap(weightData, tiling.weightKey, layout.length, (out) => {
+        packWeights(plan, tiling, layout, weightData, out);
+        return true;
+      });
+      written = {
+        job: writeJob(heap, { plan, tiling, layout, weights: weights.value, bias, threads }),
+        weights,
+      };
     }
-    const { tiling, layout } = direct();
-    const weights = packInHeap(weightData, tiling.weightKey, layout.length, (out) => {
-      packWeights(plan, tiling, layout, weightData, out);
-      return true;
-    });
-    return { job: writeJob(heap, { plan, tiling, layout, weights: weights.value, bias, threads }), weights };
+    copyInput(heap, written.job, input, planeLength);
+    return written;
   }
 
   async function compute(
@@ -186,7 +202,6 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       (bias?.data as Float32Array | undefined) ?? null,
     );
     try {
-      copyInput(heap, job, input.data as Float32Array, plan.inHeight * plan.inWidth);
       let data = new Float32Array(0);
       // The result must be a fresh array, and the first write to each of its pages faults the page in,
       // which takes as long as the kernel on small layers: with workers, do it while they compute.
@@ -242,13 +257,6 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       await pool?.terminate();
     },
   };
-}
-
-/** Whether every value is finite (`0 * v` is 0 for finite `v` and NaN otherwise). */
-function allFinite(data: Float32Array): boolean {
-  let check = 0;
-  for (let i = 0; i < data.length; i++) check += data[i]! * 0;
-  return check === 0;
 }
 
 /** Writes one value per 4 KiB page, so that the kernel maps the pages now rather than during the copy. */

@@ -1,11 +1,13 @@
 import { KERNEL_BINARY, MAX_PAGES } from './kernel-binary.js';
 
-/** The exports of `asm/kernel.ts`; both take the address of a job struct. */
+/** The exports of `asm/kernel.ts`; `pad` and `run` take the address of a job struct. */
 export interface KernelExports {
   /** Pads the job's input (calling thread only), releasing the workers waiting in `run`. */
   pad(job: number): void;
   /** Computes the job, sharing its work units with every other thread in `run`. */
   run(job: number): void;
+  /** Whether the `count` floats at `ptr` are all finite (1) or not (0). */
+  allFinite(ptr: number, count: number): number;
 }
 
 export interface Kernel {
