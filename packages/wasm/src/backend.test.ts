@@ -7,7 +7,7 @@ import {
   tensor,
 } from '@convt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type WasmBackend } from './index.js';
+import { createBackend, type WasmBackend, type WasmBackendOptions } from './index.js';
 
 interface Case {
   readonly input: readonly number[];
@@ -97,7 +97,7 @@ for (const threads of [1, 2, 3]) {
   describe(`wasm backend, ${threads} thread(s)`, () => {
     let backend: WasmBackend;
     beforeAll(async () => {
-      backend = await createBackend({ threads });
+      backend = await createBackend({ threads, minParallelFlops: 0 });
     });
     afterAll(() => backend.dispose());
 
@@ -116,6 +116,18 @@ for (const threads of [1, 2, 3]) {
   });
 }
 
+/** The case's output from a fresh backend per set of options. */
+async function outputsOf(c: Case, seed: number, options: readonly WasmBackendOptions[]) {
+  const { input, weight, bias } = caseTensors(c, seed);
+  const outputs: Float32Array[] = [];
+  for (const o of options) {
+    const backend = await createBackend(o);
+    outputs.push((await backend.convTranspose2d(input, weight, bias, c.options)).data as Float32Array);
+    await backend.dispose();
+  }
+  return outputs;
+}
+
 describe('wasm backend behaviour', () => {
   for (const relaxedSimd of [true, false]) {
     it(`gives bit-identical results for any thread count (relaxedSimd: ${relaxedSimd})`, async () => {
@@ -125,13 +137,11 @@ describe('wasm backend behaviour', () => {
         kernel: [4, 4],
         options: { stride: 2, padding: 1 },
       };
-      const { input, weight, bias } = caseTensors(c, 7);
-      const outputs: Float32Array[] = [];
-      for (const threads of [1, 2, 4]) {
-        const backend = await createBackend({ threads, relaxedSimd });
-        outputs.push((await backend.convTranspose2d(input, weight, bias, c.options)).data as Float32Array);
-        await backend.dispose();
-      }
+      const outputs = await outputsOf(
+        c,
+        7,
+        [1, 2, 4].map((threads) => ({ threads, relaxedSimd, minParallelFlops: 0 })),
+      );
       expect(outputs[1]).toEqual(outputs[0]);
       expect(outputs[2]).toEqual(outputs[0]);
     });
@@ -164,6 +174,22 @@ describe('wasm backend behaviour', () => {
     await backend.dispose();
   });
 
+  it('runs layers below minParallelFlops on the calling thread, with the same results', async () => {
+    await expect(createBackend({ threads: 2, minParallelFlops: -1 })).rejects.toThrow(/minParallelFlops/);
+    const c: Case = {
+      input: [1, 8, 6, 7],
+      outChannels: 6,
+      kernel: [4, 4],
+      options: { stride: 2, padding: 1 },
+    };
+    const outputs = await outputsOf(
+      c,
+      11,
+      [0, 1e12].map((minParallelFlops) => ({ threads: 2, minParallelFlops })),
+    );
+    expect(outputs[1]).toEqual(outputs[0]);
+  });
+
   it('reuses packed weights and repacks after an in-place rewrite or forget()', async () => {
     const backend = await createBackend({ threads: 1 });
     const c: Case = { input: [1, 4, 5, 5], outChannels: 4, kernel: [3, 3], options: { stride: 2 } };
@@ -184,7 +210,7 @@ describe('wasm backend behaviour', () => {
   });
 
   it('runs concurrent calls and grows memory for large layers', async () => {
-    const backend = await createBackend({ threads: 2 });
+    const backend = await createBackend({ threads: 2, minParallelFlops: 0 });
     const c: Case = {
       input: [1, 64, 40, 40],
       outChannels: 64,
@@ -204,7 +230,7 @@ describe('wasm backend behaviour', () => {
   });
 
   it('rejects calls after dispose', async () => {
-    const backend = await createBackend({ threads: 2 });
+    const backend = await createBackend({ threads: 2, minParallelFlops: 0 });
     await backend.dispose();
     const x = tensor(new Float32Array(4), [1, 1, 2, 2]);
     await expect(backend.convTranspose2d(x, x)).rejects.toThrow(/disposed/);

@@ -23,6 +23,12 @@ import { type WinogradTiling, winogradTiling } from './winograd-plan.js';
 export interface WasmBackendOptions {
   /** Threads that compute, the caller's included; default: every core the runtime reports. */
   threads?: number;
+  /**
+   * Nominal flops below which a call runs on the calling thread alone (default 4e6, as in the cpu
+   * backend; 0 sends every call to the workers): such a layer takes about 0.1 ms, and the calling
+   * thread's own share (copies, allocating the output) leaves the workers little to save.
+   */
+  minParallelFlops?: number;
   /** Most bytes of packed weights kept in wasm memory; default 256 MiB. */
   weightCacheBytes?: number;
   /**
@@ -101,6 +107,12 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
   const relaxed = (options.relaxedSimd ?? true) && supportsRelaxedSimd();
   const kernel = await instantiateKernel(shared, relaxed);
   const pool = threads > 1 ? await WorkerPool.start(kernel, threads - 1) : null;
+  const minParallelFlops = options.minParallelFlops ?? 4e6;
+  if (!(minParallelFlops >= 0)) {
+    throw new RangeError(`@convt/wasm: minParallelFlops=${minParallelFlops} must be a number >= 0`);
+  }
+  /** The threads a layer runs on: a function of its geometry only, so its path is too. */
+  const threadsFor = (plan: ConvTranspose2dPlan) => (plan.flops >= minParallelFlops ? threads : 1);
   const heap = new Heap(kernel.memory);
   // Packed weights live in wasm memory: an evicted entry gives its block back to the heap.
   // A packing that fails (non-finite weights on the Winograd path) keeps no memory: `ptr` 0.
@@ -128,7 +140,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     let route = routes.get(key);
     if (route === undefined) {
       if (routes.size >= ROUTES_KEPT) routes.clear();
-      route = chooseRoute(plan, useWinograd, threads);
+      route = chooseRoute(plan, useWinograd, threadsFor(plan));
       routes.set(key, route);
     }
     return route;
@@ -147,6 +159,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     bias: Float32Array | null,
   ) {
     const planeLength = plan.inHeight * plan.inWidth;
+    const threads = threadsFor(plan);
     const { winograd, col2im, direct } = routeFor(plan);
     if (winograd) {
       const weights = packInHeap(weightData, winograd.weightKey, winograd.weightLength, (out) =>
@@ -209,7 +222,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         data = new Float32Array(job.outputLength);
         touchPages(data);
       };
-      if (pool) await pool.run(job.ptr, allocate);
+      if (pool && threadsFor(plan) > 1) await pool.run(job.ptr, allocate);
       else {
         kernel.exports.pad(job.ptr);
         kernel.exports.run(job.ptr);

@@ -93,7 +93,7 @@ for (const threads of [1, 2, 3]) {
   describe(`col2im, ${threads} thread(s)`, () => {
     let backend: WasmBackend;
     beforeAll(async () => {
-      backend = await createBackend({ threads });
+      backend = await createBackend({ threads, minParallelFlops: 0 });
     });
     afterAll(() => backend.dispose());
 
@@ -117,7 +117,7 @@ describe('col2im with non-finite values', () => {
   it.each([Number.POSITIVE_INFINITY, Number.NaN])(
     'gives a %s weight only the outputs whose taps it has, as the reference does',
     async (v) => {
-      const backend = await createBackend({ threads: 2 });
+      const backend = await createBackend({ threads: 2, minParallelFlops: 0 });
       const c = CASES[0]!;
       const { input, weight, bias } = caseTensors(c, 400);
       weight.data[0] = v; // kernel row 0: outside the input for the edge rows of one phase
@@ -142,7 +142,7 @@ describe('col2im determinism', () => {
   it('gives bit-identical results for 1, 2 and 3 threads', async () => {
     const outputs: Float32Array[][] = [];
     for (const threads of [1, 2, 3]) {
-      const backend = await createBackend({ threads });
+      const backend = await createBackend({ threads, minParallelFlops: 0 });
       const results: Float32Array[] = [];
       for (const [i, c] of CASES.entries()) {
         const { input, weight, bias } = caseTensors(c, 300 + i);
