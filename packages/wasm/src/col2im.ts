@@ -1,4 +1,5 @@
 import type { AxisPhase, ConvTranspose2dPlan } from '@convt/core';
+import { spacedPlaneStride } from './geometry.js';
 import type { Heap } from './heap.js';
 import { allocateJob, type Job, planFields, writeJobFields } from './job.js';
 import { type JOB, JOB_BYTES, PHASE, PHASE_BYTES, ROW_GROUP, ROW_GROUP_BYTES } from './layout.js';
@@ -136,10 +137,8 @@ export interface Col2imJobInputs {
 export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, threads }: Col2imJobInputs): Job {
   const phases = plan.rows.phases.flatMap((rows) => plan.cols.phases.map((cols) => ({ rows, cols })));
   const pairs = phases.map((p) => p.rows.taps.length * p.cols.taps.length);
-  // Planes an odd number of 16-byte lines apart: the GEMM reads one row of every input channel per
-  // step, and rows a power of two apart would share the same cache sets.
-  const planeLines = Math.ceil((plan.inHeight * plan.inWidth) / 4);
-  const planeStride = (planeLines % 2 === 0 ? planeLines + 1 : planeLines) * 4;
+  // The GEMM reads one row of every input channel per step: planes spaced as the gather kernels' are.
+  const planeStride = spacedPlaneStride(plan.inHeight * plan.inWidth);
   const planeBytes = planeStride * 4;
   const rawLength = plan.batch * plan.inChannels * planeStride;
   const outputLength = plan.batch * plan.outputImageSize;

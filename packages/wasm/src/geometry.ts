@@ -80,11 +80,9 @@ export function tile(plan: ConvTranspose2dPlan): Tiling {
   const padWidth = padLeft + Math.max(plan.inWidth, reach(plan.cols.phases, nr).after);
   const taps = (axis: readonly AxisPhase[]) => axis.map((p) => p.taps.map((t) => t.k).join(',')).join('/');
   const weightKey = `${plan.weightShape}|${plan.groups}|${mr}|${taps(plan.rows.phases)}|${taps(plan.cols.phases)}`;
-  const lines = Math.ceil((padHeight * padWidth) / 16);
-  const planeStride = (lines % 2 === 0 ? lines + 1 : lines) * 16;
   return {
     phases,
-    planeStride,
+    planeStride: spacedPlaneStride(padHeight * padWidth),
     mr,
     nr,
     coBlocks,
@@ -95,6 +93,16 @@ export function tile(plan: ConvTranspose2dPlan): Tiling {
     padWidth,
     weightKey,
   };
+}
+
+/**
+ * Floats from one input plane of `floats` values to the next: whole cache lines, an odd number of
+ * them, so that a kernel reading one row from many channel planes at once does not put them all in
+ * the same cache sets (planes a power of two apart do).
+ */
+export function spacedPlaneStride(floats: number): number {
+  const lines = Math.ceil(floats / 16);
+  return (lines % 2 === 0 ? lines + 1 : lines) * 16;
 }
 
 /** Input indices the taps of an axis read: how far before 0, and up to which index (exclusive). */
