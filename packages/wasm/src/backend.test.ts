@@ -7,6 +7,7 @@ import {
   tensor,
 } from '@convt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callThreads } from './backend.js';
 import { createBackend, type WasmBackend, type WasmBackendOptions } from './index.js';
 
 interface Case {
@@ -175,6 +176,9 @@ describe('wasm backend behaviour', () => {
   });
 
   it('runs layers below minParallelFlops on the calling thread, with the same results', async () => {
+    expect(callThreads(3.9e6, 2, 4e6)).toBe(1);
+    expect(callThreads(4e6, 2, 4e6)).toBe(2);
+    expect(callThreads(1, 3, 0)).toBe(3);
     await expect(createBackend({ threads: 2, minParallelFlops: -1 })).rejects.toThrow(/minParallelFlops/);
     const c: Case = {
       input: [1, 8, 6, 7],

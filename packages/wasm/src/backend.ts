@@ -71,6 +71,11 @@ function geometryKey(plan: ConvTranspose2dPlan): string {
   return `${inputShape}|${weightShape}|${stride}|${padding}|${outputPadding}|${dilation}|${groups}`;
 }
 
+/** The threads a call of `flops` nominal flops runs on: all of them, or 1 below `minParallelFlops`. */
+export function callThreads(flops: number, threads: number, minParallelFlops: number): number {
+  return flops >= minParallelFlops ? threads : 1;
+}
+
 /** The paths a geometry can take, in order of preference; the direct tiling is made when first needed. */
 interface Route {
   readonly winograd: WinogradTiling | null;
@@ -112,7 +117,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     throw new RangeError(`@convt/wasm: minParallelFlops=${minParallelFlops} must be a number >= 0`);
   }
   /** The threads a layer runs on: a function of its geometry only, so its path is too. */
-  const threadsFor = (plan: ConvTranspose2dPlan) => (plan.flops >= minParallelFlops ? threads : 1);
+  const threadsFor = (plan: ConvTranspose2dPlan) => callThreads(plan.flops, threads, minParallelFlops);
   const heap = new Heap(kernel.memory);
   // Packed weights live in wasm memory: an evicted entry gives its block back to the heap.
   // A packing that fails (non-finite weights on the Winograd path) keeps no memory: `ptr` 0.
@@ -159,14 +164,20 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     bias: Float32Array | null,
   ) {
     const planeLength = plan.inHeight * plan.inWidth;
-    const threads = threadsFor(plan);
+    const used = threadsFor(plan);
     const { winograd, col2im, direct } = routeFor(plan);
     if (winograd) {
       const weights = packInHeap(weightData, winograd.weightKey, winograd.weightLength, (out) =>
         packWinogradWeights(plan, winograd, weightData, out),
       );
       if (weights.value) {
-        const job = writeWinogradJob(heap, { plan, tiling: winograd, weights: weights.value, bias, threads });
+        const job = writeWinogradJob(heap, {
+          plan,
+          tiling: winograd,
+          weights: weights.value,
+          bias,
+          threads: used,
+        });
         copyInput(heap, job, input, planeLength);
         // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
         // (The Winograd job's raw input is packed back to back, so it is checked in one sweep.)
@@ -181,7 +192,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         packCol2imWeights(plan, col2im, weightData, out);
         return true;
       });
-      const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads });
+      const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads: used });
       written = { job, weights };
     } else {
       const { tiling, layout } = direct();
@@ -190,7 +201,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         return true;
       });
       written = {
-        job: writeJob(heap, { plan, tiling, layout, weights: weights.value, bias, threads }),
+        job: writeJob(heap, { plan, tiling, layout, weights: weights.value, bias, threads: used }),
         weights,
       };
     }
