@@ -23,7 +23,7 @@ export const FULL: BenchSettings = {
   quick: false,
   cellBudgetMs: 1000,
   minRuns: 3,
-  maxRuns: 60,
+  maxRuns: 300,
   turnMs: 100,
   seed: 1,
 };
@@ -205,8 +205,11 @@ export async function runBenchmarks(
 }
 
 /** Gives each active cell turns of about `turnMs` until each has spent its budget (or hit maxRuns). */
-/** Turns a cell's runs are spread over at least, when its run cap is reached first. */
-const MIN_TURNS = 6;
+/**
+ * Turns a cell's runs are spread over at least, when its run cap is reached first: a fast cell's
+ * samples then span a dozen windows of the machine's load, as a slow cell's do.
+ */
+const MIN_TURNS = 12;
 
 /** Pause before each turn, so that no runner's spinning threads overlap the next one's timing. */
 const SETTLE_MS = 20;
