@@ -14,7 +14,7 @@ import {
   J_UNITS_PER_IMAGE_GROUP, J_GROUPS, J_INPUT, J_IN_IMAGE_STRIDE, J_IN_GROUP_STRIDE, J_IN_ROW_STRIDE,
   J_IN_PLANE_STRIDE, J_IN_H, J_IN_W, J_OUTPUT, J_OUT_IMAGE_STRIDE, J_OUT_PLANE, J_COUT_G, J_BIAS, J_ROW_STEP, J_COL_STEP,
   J_PHASES, J_PHASE_COUNT, J_WS_ROW, J_GEMM_STEPS, J_CIN_G, J_ROW_GROUPS, J_ROW_GROUP_COUNT, J_WS_CHANNEL,
-  G_START, G_WEIGHTS, G_WEIGHTS_GROUP_STRIDE, G_BLOCKS, G_ROWS, G_WS, G_SIZE,
+  J_ROWS_READY, G_START, G_WEIGHTS, G_WEIGHTS_GROUP_STRIDE, G_BLOCKS, G_ROWS, G_WS, G_SIZE,
   P_ROW_COUNT, P_COL_COUNT, P_K, P_OFFSETS, P_OUT_OFFSET, P_SIZE,
 } from './layout';
 import { madd } from './madd';
@@ -42,6 +42,13 @@ export function col2imUnit(job: usize, u: i32, workspace: usize): void {
   const tailBytes = gemmBytes - ((load<i32>(job, J_IN_W) as usize) << 2);
   let group = load<i32>(job, J_ROW_GROUPS) as usize;
   const groupsEnd = group + (load<i32>(job, J_ROW_GROUP_COUNT) as usize) * G_SIZE;
+  if (ASC_FEATURE_THREADS) {
+    // The calling thread may still be copying the input in, image by image and row by row: wait for
+    // the last row this unit reads (row groups are sorted by their input offset).
+    const last = min(inH, jr + load<i32>(groupsEnd - G_SIZE, G_START) + 1);
+    const needed = n * inH + last;
+    while (atomic.load<i32>(job + J_ROWS_READY) < needed) {}
+  }
   for (; group < groupsEnd; group += G_SIZE) {
     const ws = workspace + (load<i32>(group, G_WS) as usize);
     const rows = load<i32>(group, G_ROWS);

@@ -86,6 +86,7 @@ export const J_W_M_OFFSET: usize = 204; // bytes from a workspace to its GEMM pr
 export const J_W_TMP_OFFSET: usize = 208; // bytes from a workspace to its transform scratch
 export const J_W_PADDED_BYTES: usize = 212; // bytes of the whole padded input
 export const J_W_BATCH: usize = 216;
+export const J_ROWS_READY: usize = 220; // col2im: input rows (image-major) copied in so far
 
 // Winograd pair record: one (row phase, column phase) pair, tiles of mh x mw outputs from nh x nw inputs.
 export const WP_UNIT_START: usize = 0; // first unit of the pair within a group

@@ -12,8 +12,9 @@ import {
 import { type Col2imTiling, col2imTiling, packCol2imWeights, writeCol2imJob } from './col2im.js';
 import { type Tiling, tile } from './geometry.js';
 import { Heap } from './heap.js';
-import { copyInput, type Job, writeJob } from './job.js';
+import { copyInput, copyInputByRows, type Job, writeJob } from './job.js';
 import { canShareMemory, instantiateKernel, supportsRelaxedSimd } from './kernel.js';
+import { JOB } from './layout.js';
 import { type PackedLayout, packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
 import { writeWinogradJob } from './winograd-job.js';
@@ -181,7 +182,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         copyInput(heap, job, input, planeLength);
         // A transform would spread an infinity or NaN over its whole tile: such calls stay direct.
         // (The Winograd job's raw input is packed back to back, so it is checked in one sweep.)
-        if (kernel.exports.allFinite(job.raw, input.length)) return { job, weights };
+        if (kernel.exports.allFinite(job.raw, input.length)) return { job, weights, byRows: false };
         heap.release(job.ptr);
         if (!weights.kept) heap.release(weights.value);
       }
@@ -193,6 +194,11 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         return true;
       });
       const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads: used });
+      if (used > 1) {
+        // With workers the input is copied in once they run, row band by row band (`copyInputByRows`).
+        heap.i32(job.ptr + JOB.rowsReady, 1)[0] = 0;
+        return { job, weights, byRows: true };
+      }
       written = { job, weights };
     } else {
       const { tiling, layout } = direct();
@@ -206,7 +212,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
       };
     }
     copyInput(heap, written.job, input, planeLength);
-    return written;
+    return { ...written, byRows: false };
   }
 
   async function compute(
@@ -219,7 +225,7 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
     if (disposed) throw new Error('@convt/wasm: the backend was disposed');
     const outputLength = plan.batch * plan.outputImageSize;
     if (outputLength === 0) return { shape: plan.outputShape, data: new Float32Array(0) };
-    const { job, weights } = writeCallJob(
+    const { job, weights, byRows } = writeCallJob(
       plan,
       input.data as Float32Array,
       weight.data as Float32Array,
@@ -233,8 +239,12 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         data = new Float32Array(job.outputLength);
         touchPages(data);
       };
-      if (pool && threadsFor(plan) > 1) await pool.run(job.ptr, allocate);
-      else {
+      if (pool && threadsFor(plan) > 1) {
+        await pool.run(job.ptr, () => {
+          if (byRows) copyInputByRows(heap, job, input.data as Float32Array, plan);
+          allocate();
+        });
+      } else {
         kernel.exports.pad(job.ptr);
         kernel.exports.run(job.ptr);
         allocate();

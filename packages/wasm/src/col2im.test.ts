@@ -2,7 +2,10 @@ import { layerTensors } from '@convt/conformance';
 import { type ConvTranspose2dOptions, convTranspose2d, resolveConvTranspose2d } from '@convt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { col2imTiling } from './col2im.js';
+import { Heap } from './heap.js';
 import { createBackend, type WasmBackend } from './index.js';
+import { ALL_ROWS, copyInputByRows } from './job.js';
+import { JOB, JOB_BYTES } from './layout.js';
 
 interface Case {
   readonly input: readonly number[];
@@ -153,5 +156,41 @@ describe('col2im determinism', () => {
     }
     expect(outputs[1]).toEqual(outputs[0]);
     expect(outputs[2]).toEqual(outputs[0]);
+  });
+});
+
+describe('copyInputByRows', () => {
+  const plan = resolveConvTranspose2d([2, 3, 5, 4], [3, 1, 3, 3], null, { padding: 1 });
+  const stride = 24; // spaced planes, as the col2im job lays them out
+  const setUp = () => {
+    const heap = new Heap(new WebAssembly.Memory({ initial: 1 }));
+    const ptr = heap.alloc(JOB_BYTES);
+    const raw = heap.alloc(2 * 3 * stride * 4);
+    const job = { ptr, raw, rawPlaneStride: stride, output: 0, outputLength: 0 };
+    return { heap, job, ready: heap.i32(ptr + JOB.rowsReady, 1) };
+  };
+
+  it('copies every plane into its spaced slot and ends with every row released', () => {
+    const { heap, job, ready } = setUp();
+    const input = Float32Array.from({ length: 2 * 3 * 20 }, (_, i) => i + 1);
+    copyInputByRows(heap, job, input, plan);
+    const raw = heap.f32(job.raw, 2 * 3 * stride);
+    for (let p = 0; p < 6; p++) {
+      expect(Array.from(raw.subarray(p * stride, p * stride + 20))).toEqual(
+        Array.from(input.subarray(p * 20, (p + 1) * 20)),
+      );
+    }
+    expect(ready[0]).toBe(ALL_ROWS);
+  });
+
+  it('releases every row even when the copy fails, so that no worker waits forever', () => {
+    const { heap, job, ready } = setUp();
+    const failing = {
+      subarray: () => {
+        throw new Error('copy failed');
+      },
+    } as unknown as Float32Array;
+    expect(() => copyInputByRows(heap, job, failing, plan)).toThrow('copy failed');
+    expect(ready[0]).toBe(ALL_ROWS);
   });
 });

@@ -1,7 +1,7 @@
 import type { AxisPhase, ConvTranspose2dPlan } from '@convt/core';
 import { spacedPlaneStride } from './geometry.js';
 import type { Heap } from './heap.js';
-import { allocateJob, type Job, planFields, writeJobFields } from './job.js';
+import { ALL_ROWS, allocateJob, type Job, planFields, writeJobFields } from './job.js';
 import { type JOB, JOB_BYTES, PHASE, PHASE_BYTES, ROW_GROUP, ROW_GROUP_BYTES } from './layout.js';
 
 /**
@@ -219,6 +219,7 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
     rowGroups: groupsAt!,
     rowGroupCount: tiling.rowGroups.length,
     wsChannel: plan.kernelWidth * wsRow,
+    rowsReady: ALL_ROWS,
   };
   writeJobFields(heap, ptr!, planFields(plan), fields);
   return { ptr: ptr!, raw: rawAt!, rawPlaneStride: planeStride, output: outputAt!, outputLength };

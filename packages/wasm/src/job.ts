@@ -128,6 +128,40 @@ export function copyInput(heap: Heap, job: Job, input: Float32Array, planeLength
   }
 }
 
+/** `rowsReady` of a job whose input is all in place (the largest i32). */
+export const ALL_ROWS = 0x7fffffff;
+
+/** Bands of input rows per call that a col2im job's input is released in (see `copyInputByRows`). */
+const ROW_BANDS = 4;
+
+/**
+ * Copies a col2im job's input in image by image and, within an image, in bands of rows (every
+ * plane's rows of the band), publishing after each band how many (image, row) pairs are in place:
+ * the workers, already running, start on the first rows instead of waiting for the whole copy. The
+ * job's `rowsReady` ends at `ALL_ROWS` even if the copy fails, so that no worker waits forever.
+ */
+export function copyInputByRows(heap: Heap, job: Job, input: Float32Array, plan: ConvTranspose2dPlan): void {
+  const ready = heap.i32(job.ptr + JOB.rowsReady, 1);
+  try {
+    const { inHeight: rows, inWidth: width, inChannels: planes } = plan;
+    const stride = job.rawPlaneStride ?? rows * width;
+    const raw = heap.f32(job.raw, plan.batch * planes * stride);
+    const band = Math.ceil(rows / Math.max(1, Math.ceil(ROW_BANDS / plan.batch)));
+    for (let n = 0; n < plan.batch; n++) {
+      for (let r = 0; r < rows; r += band) {
+        const end = Math.min(rows, r + band);
+        for (let c = 0; c < planes; c++) {
+          const from = ((n * planes + c) * rows + r) * width;
+          raw.set(input.subarray(from, from + (end - r) * width), (n * planes + c) * stride + r * width);
+        }
+        Atomics.store(ready, 0, n * rows + end);
+      }
+    }
+  } finally {
+    Atomics.store(ready, 0, ALL_ROWS);
+  }
+}
+
 /**
  * Allocates one block holding buffers of these byte sizes, each 16-byte aligned and followed by 16
  * bytes of slack (vector loads at the end of a buffer stay inside the block); returns their addresses,

@@ -60,6 +60,8 @@ export const JOB = {
   wTmpOffset: 208,
   wPaddedBytes: 212,
   wBatch: 216,
+  // Col2im jobs: input rows (image-major) copied in so far; units wait for the rows they read.
+  rowsReady: 220,
 } as const;
 export const JOB_BYTES = 224;
 
