@@ -6,7 +6,10 @@ export interface JobMessage {
   readonly id: number;
   readonly work: AnyWork;
   readonly buffers: Buffers;
-  /** `counter[0]` is the next unit to take (shared by every thread of the call). */
+  /**
+   * `counter[0]` is the next unit to take (shared by every thread of the call); a worker adds 1 to
+   * `counter[1]`, when there is one, once it has computed its share without failing.
+   */
   readonly counter: Int32Array;
 }
 
