@@ -8,7 +8,7 @@ export interface JobMessage {
   readonly buffers: Buffers;
   /**
    * `counter[0]` is the next unit to take (shared by every thread of the call); a worker adds 1 to
-   * `counter[1]`, when there is one, once it has computed its share without failing.
+   * `counter[1]` once it has computed its share without failing.
    */
   readonly counter: Int32Array;
 }

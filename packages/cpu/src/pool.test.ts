@@ -17,14 +17,16 @@ function job(units: number) {
     b: null,
     out: shared(32 * 128 * 128),
   };
-  return { work, buffers, counter: new Int32Array(new SharedArrayBuffer(4)) };
+  return { work, buffers, counter: new Int32Array(new SharedArrayBuffer(8)) };
 }
 
 describe('WorkerPool', () => {
-  it('resolves with the units its workers computed', async () => {
+  it('resolves with the units its workers computed, each worker counting itself done', async () => {
     const pool = await WorkerPool.start(2);
-    const units = await pool.run(job(16));
+    const call = job(16);
+    const units = await pool.run(call);
     expect(units).toBe(16);
+    expect(Atomics.load(call.counter, 1)).toBe(2);
     await pool.terminate();
   });
 

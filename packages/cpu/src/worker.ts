@@ -11,7 +11,7 @@ const SPIN_MS = 0.5;
 function handle(job: JobMessage): ReplyMessage {
   try {
     const done = runSharedUnits(job.work, job.buffers, job.counter);
-    if (job.counter.length > 1) Atomics.add(job.counter, 1, 1);
+    Atomics.add(job.counter, 1, 1);
     return { id: job.id, done };
   } catch (error) {
     return { id: job.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -6,8 +6,9 @@
 // input row `jr + d`, with `d` its `inputStart`; the taps sharing a `d` form a row group, whose kernel
 // rows (kh, co, kw) times that input row (Cin_g x width) are one GEMM into the thread's workspace.
 // The GEMM reads the raw NCHW input in place: a row above or below the input gives zero rows, and
-// the workspace columns left and right of the input stay zero, so no padded copy is needed. Every (kh, input row) product is needed by exactly one output row, so units share
-// nothing and no product is computed twice. Then each output of the unit's rows sums its tap pairs
+// the workspace columns left and right of the input stay zero, so no padded copy is needed. Every
+// (kh, input row) product is needed by exactly one output row, so units share nothing and no
+// product is computed twice. Then each output of the unit's rows sums its tap pairs
 // from the workspace in a fixed order: results do not depend on the thread count.
 
 import {

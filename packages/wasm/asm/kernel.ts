@@ -74,8 +74,9 @@ function padPlane(job: usize, c: i32): void {
 
 /**
  * Pads the input (col2im jobs read it as it is), on the calling thread only, and wakes the workers
- * waiting for it. Padding is a small part of a job; a thread that waits for others cannot yield inside wasm, and on the main thread of a
- * browser it cannot block either, so the caller never waits for a worker here.
+ * waiting for it. Padding is a small part of a job; a thread that waits for others cannot yield
+ * inside wasm, and on the main thread of a browser it cannot block either, so the caller never
+ * waits for a worker here.
  */
 export function pad(job: usize): void {
   const mode = load<i32>(job, J_MODE);

@@ -14,7 +14,6 @@ import { type Tiling, tile } from './geometry.js';
 import { Heap } from './heap.js';
 import { copyInput, copyInputByRows, type Job, writeJob } from './job.js';
 import { canShareMemory, instantiateKernel, supportsRelaxedSimd } from './kernel.js';
-import { JOB } from './layout.js';
 import { type PackedLayout, packedLayout, packWeights } from './pack.js';
 import { WorkerPool } from './pool.js';
 import { writeWinogradJob } from './winograd-job.js';
@@ -193,12 +192,17 @@ export async function createBackend(options: WasmBackendOptions = {}): Promise<W
         packCol2imWeights(plan, col2im, weightData, out);
         return true;
       });
-      const job = writeCol2imJob(heap, { plan, tiling: col2im, weights: weights.value, bias, threads: used });
-      if (used > 1) {
-        // With workers the input is copied in once they run, row band by row band (`copyInputByRows`).
-        heap.i32(job.ptr + JOB.rowsReady, 1)[0] = 0;
-        return { job, weights, byRows: true };
-      }
+      // With workers the input is copied in once they run, row band by row band (`copyInputByRows`).
+      const byRows = used > 1;
+      const job = writeCol2imJob(heap, {
+        plan,
+        tiling: col2im,
+        weights: weights.value,
+        bias,
+        threads: used,
+        inputByRows: byRows,
+      });
+      if (byRows) return { job, weights, byRows };
       written = { job, weights };
     } else {
       const { tiling, layout } = direct();

@@ -131,10 +131,18 @@ export interface Col2imJobInputs {
   readonly weights: number;
   readonly bias: Float32Array | null;
   readonly threads: number;
+  /**
+   * Whether the caller copies the input in while the workers run (`copyInputByRows`): the job then
+   * starts with no row released. Otherwise the input is in place before the job opens.
+   */
+  readonly inputByRows?: boolean;
 }
 
 /** Allocates and fills a col2im job (`mode` 1); release it with `heap.release(job.ptr)`. */
-export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, threads }: Col2imJobInputs): Job {
+export function writeCol2imJob(
+  heap: Heap,
+  { plan, tiling, weights, bias, threads, inputByRows = false }: Col2imJobInputs,
+): Job {
   const phases = plan.rows.phases.flatMap((rows) => plan.cols.phases.map((cols) => ({ rows, cols })));
   const pairs = phases.map((p) => p.rows.taps.length * p.cols.taps.length);
   // The GEMM reads one row of every input channel per step: planes spaced as the gather kernels' are.
@@ -219,7 +227,7 @@ export function writeCol2imJob(heap: Heap, { plan, tiling, weights, bias, thread
     rowGroups: groupsAt!,
     rowGroupCount: tiling.rowGroups.length,
     wsChannel: plan.kernelWidth * wsRow,
-    rowsReady: ALL_ROWS,
+    rowsReady: inputByRows ? 0 : ALL_ROWS,
   };
   writeJobFields(heap, ptr!, planFields(plan), fields);
   return { ptr: ptr!, raw: rawAt!, rawPlaneStride: planeStride, output: outputAt!, outputLength };
