@@ -18,6 +18,7 @@ export {
   type AxisPhase,
   type AxisPlan,
   type ConvTranspose2dPlan,
+  geometryKey,
   type PhaseCorrelation,
   type PhaseTap,
   phaseCorrelation,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConvTranspose2dPlan, phaseCorrelation, resolveConvTranspose2d } from './plan.js';
+import { type ConvTranspose2dPlan, geometryKey, phaseCorrelation, resolveConvTranspose2d } from './plan.js';
 
 /** Brute force: which (k, i) pairs reach output o along one axis. */
 function bruteTaps(inSize: number, outSize: number, k: number, s: number, p: number, d: number): string[][] {
@@ -102,6 +102,29 @@ describe('resolveConvTranspose2d', () => {
           }
         }
       }
+    }
+  });
+});
+
+describe('geometryKey', () => {
+  const key = (options: Parameters<typeof resolveConvTranspose2d>[3], x = [1, 8, 5, 5]) =>
+    geometryKey(resolveConvTranspose2d(x, [8, 4, 3, 3], null, options));
+
+  it('is equal for the same shapes and resolved options, however they were written', () => {
+    expect(key({ stride: 2, padding: 1 })).toBe(key({ stride: [2, 2], padding: [1, 1], dilation: 1 }));
+  });
+
+  it('differs when a shape or any option differs', () => {
+    const base = key({ stride: 2, padding: 1 });
+    for (const other of [
+      key({ stride: 2, padding: 1 }, [2, 8, 5, 5]),
+      key({ stride: 2, padding: 0 }),
+      key({ stride: [2, 1], padding: 1 }),
+      key({ stride: 2, padding: 1, outputPadding: 1 }),
+      key({ stride: 2, padding: 1, dilation: 2 }),
+      key({ stride: 2, padding: 1, groups: 2 }, [1, 8, 5, 5]),
+    ]) {
+      expect(other).not.toBe(base);
     }
   });
 });

@@ -246,6 +246,15 @@ export interface PhaseCorrelation {
 }
 
 /**
+ * What a plan depends on, as a string: the shapes and options it was resolved from. Backends key
+ * the choices they make once per layer geometry (path, tiling) by it.
+ */
+export function geometryKey(plan: ConvTranspose2dPlan): string {
+  const { inputShape, weightShape, stride, padding, outputPadding, dilation, groups } = plan;
+  return `${inputShape}|${weightShape}|${stride}|${padding}|${outputPadding}|${dilation}|${groups}`;
+}
+
+/**
  * The phase as a correlation over consecutive inputs, for backends that tile it (Winograd): null when
  * its taps skip an input (dilation) or some output of the phase reads no input at all (its exact value
  * is its bias alone, which a transformed tile would not keep).

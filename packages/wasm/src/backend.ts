@@ -4,6 +4,7 @@ import {
   type CachedValue,
   type ConvTranspose2dOptions,
   type ConvTranspose2dPlan,
+  geometryKey,
   planCall,
   type Tensor,
   UNIT_ROUNDOFF,
@@ -64,12 +65,6 @@ const NAME = 'wasm';
 
 /** Geometries whose path is kept (a model has a few dozen layers at most). */
 const ROUTES_KEPT = 64;
-
-/** What the choice of path depends on: shapes and options, as the plan resolved them. */
-function geometryKey(plan: ConvTranspose2dPlan): string {
-  const { inputShape, weightShape, stride, padding, outputPadding, dilation, groups } = plan;
-  return `${inputShape}|${weightShape}|${stride}|${padding}|${outputPadding}|${dilation}|${groups}`;
-}
 
 /** The threads a call of `flops` nominal flops runs on: all of them, or 1 below `minParallelFlops`. */
 export function callThreads(flops: number, threads: number, minParallelFlops: number): number {
