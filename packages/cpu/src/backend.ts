@@ -3,8 +3,10 @@ import {
   type Backend,
   type BackendCapabilities,
   type ConvTranspose2dOptions,
+  type ConvTranspose2dPlan,
   ConvTransposeError,
   DTYPES,
+  geometryKey,
   planCall,
   type Tensor,
   WeightCache,
@@ -16,8 +18,17 @@ import { WorkerPool } from './pool.js';
 import { reportedCores, sharedMemoryAvailable } from './runtime.js';
 import { type Data, toShared } from './shared.js';
 import { packWinograd } from './winograd-pack.js';
-import { planWinograd } from './winograd-plan.js';
-import { planWork } from './work.js';
+import { planWinograd, type WinogradWork } from './winograd-plan.js';
+import { planWork, type Work } from './work.js';
+
+/** A geometry's cut on the direct path and, for float32, on the Winograd path (null: not taken). */
+interface Route {
+  readonly direct: Work;
+  readonly winograd: WinogradWork | null;
+}
+
+/** Geometries whose route is kept (a model has a few dozen layers at most). */
+const ROUTES_KEPT = 64;
 
 /** A layer's weights packed for the kernels (see `Layout`), and whether they are all finite. */
 interface PackedWeights {
@@ -39,10 +50,11 @@ export interface CpuBackendOptions {
    */
   readonly weightCacheBytes?: number;
   /**
-   * Whether float32 layers whose output phases are small dense correlations (k4 s2 p1 and the like,
-   * with enough channels per group; see the README) take the Winograd path; default true. Its results
-   * differ from the reference's by the transforms' float64 rounding, far below float32's resolution
-   * (almost always the same float32 values); false keeps every call bit-identical to the reference.
+   * Whether float32 layers whose output phases are small dense correlations (k4 s2 p1, k9 s3 and the
+   * like, where a cost model rates Winograd tiles cheaper; see the README) take the Winograd path;
+   * default true. Its results differ from the reference's by the transforms' float64 rounding, far
+   * below float32's resolution (almost always the same float32 values); false keeps every call
+   * bit-identical to the reference.
    */
   readonly winograd?: boolean;
 }
@@ -93,6 +105,21 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
     return { packed, finite: pack(packed) };
   };
 
+  // Choosing the Winograd form and tiles (transforms built for each candidate, a cost model) takes
+  // hundreds of microseconds, a tenth of a small layer's time: once per geometry and thread count.
+  const routes = new Map<string, Route>();
+  const routeFor = (plan: ConvTranspose2dPlan, float32: boolean, used: number): Route => {
+    const key = `${geometryKey(plan)}|${float32}|${used}`;
+    let route = routes.get(key);
+    if (route === undefined) {
+      if (routes.size >= ROUTES_KEPT) routes.clear();
+      const winograd = winogradEnabled && float32 ? planWinograd(plan, used) : null;
+      route = { direct: planWork(plan, used), winograd };
+      routes.set(key, route);
+    }
+    return route;
+  };
+
   // Starts the pool on first use, and again after a worker died.
   const workers = async (): Promise<WorkerPool> => {
     const current = pool && (await pool.catch(() => null));
@@ -124,12 +151,11 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       const size = plan.batch * plan.outputImageSize;
       const parallel = threads > 1 && plan.flops >= minParallelFlops;
       const used = parallel ? threads : 1;
-      const direct = planWork(plan, used);
+      const { direct, winograd } = routeFor(plan, dtype === 'float32', used);
       let work: AnyWork = direct;
       let weights: PackedWeights | null = null;
       // Winograd needs finite data (a transform would spread an infinity or NaN across its tile), and
       // transformed weights the cache can keep: building them costs several calls' time.
-      const winograd = winogradEnabled && dtype === 'float32' ? planWinograd(plan, used) : null;
       if (winograd && winograd.length * 8 <= weightCacheBytes && allFinite(input.data)) {
         const transformed = cache.get(weight.data, winograd.key, winograd.length * 8, () =>
           packInto(winograd.length, (into) => packWinograd(winograd, weight.data, into)),

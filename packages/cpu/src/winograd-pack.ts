@@ -1,5 +1,4 @@
 import type { Data } from './blocks.js';
-import { CO_BLOCK } from './layout.js';
 import { combine } from './winograd-matrices.js';
 import type { WinogradWork } from './winograd-plan.js';
 
@@ -12,7 +11,7 @@ import type { WinogradWork } from './winograd-plan.js';
  * not reach, so such layers take the direct path.
  */
 export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): boolean {
-  const { plan, rows, cols, coBlocks } = work;
+  const { plan, rows, cols, coBlocks, merged, laneBlock: LB } = work;
   const {
     groups,
     inChannelsPerGroup: cin,
@@ -20,29 +19,38 @@ export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): bool
     kernelHeight: KH,
     kernelWidth: KW,
   } = plan;
-  const colPhases = cols.phases.length;
-  const pairs = rows.phases.length * colPhases;
+  // The filters' phase pairs: the work's own, or the merged form's real ones on its one grid.
+  const rowKernels = merged ? merged.rows.kernel : rows.phases.map((p) => p.kernel);
+  const colKernels = merged ? merged.cols.kernel : cols.phases.map((p) => p.kernel);
+  const colPhases = colKernels.length;
+  const pairs = rowKernels.length * colPhases;
   let most = 0;
   for (const rp of rows.phases)
     for (const cp of cols.phases) most = Math.max(most, rp.transform.n * cp.transform.r);
   const taps = new Float64Array(9 * coutG); // [dr][dc][co]
   const half = new Float64Array(most * coutG); // [i][dc][co]: G g
-  const row = new Float64Array(coBlocks * CO_BLOCK); // one transformed position, by output channel
+  const row = new Float64Array(coutG); // one transformed position, by output channel
   let check = 0; // 0 * v is 0 for every finite v and NaN otherwise
   for (let i = 0; i < w.length; i++) check += w[i]! * 0;
   for (let g = 0; g < groups; g++) {
     for (let ci = 0; ci < cin; ci++) {
       const slab = (g * cin + ci) * coutG * KH * KW; // this input channel's weights, co-major
       for (let pair = 0; pair < pairs; pair++) {
-        const rp = rows.phases[Math.floor(pair / colPhases)]!;
-        const cp = cols.phases[pair % colPhases]!;
+        const rk = rowKernels[Math.floor(pair / colPhases)]!;
+        const ck = colKernels[pair % colPhases]!;
+        const rp = merged ? rows.phases[0]! : rows.phases[Math.floor(pair / colPhases)]!;
+        const cp = merged ? cols.phases[0]! : cols.phases[pair % colPhases]!;
         const { n: nh, r: rh } = rp.transform;
         const { n: nw, r: rw } = cp.transform;
         const nn = nh * nw;
         for (let dr = 0; dr < rh; dr++) {
           for (let dc = 0; dc < rw; dc++) {
-            const tap = slab + rp.kernel[dr]! * KW + cp.kernel[dc]!;
             const dst = (dr * rw + dc) * coutG;
+            if (rk[dr]! < 0 || ck[dc]! < 0) {
+              taps.fill(0, dst, dst + coutG); // a merged phase's padding tap
+              continue;
+            }
+            const tap = slab + rk[dr]! * KW + ck[dc]!;
             for (let co = 0; co < coutG; co++) taps[dst + co] = w[tap + co * KH * KW]!;
           }
         }
@@ -51,14 +59,17 @@ export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): bool
             combine(half, (i * rw + dc) * coutG, rp.g, i, taps, dc * coutG, rw * coutG, coutG);
           }
         }
-        const base = work.pairOffset[pair]! + g * coBlocks * nn * cin * CO_BLOCK;
+        // Merged, the pair's output channels are lanes from `pair * coutG` of the one pair's blocks.
+        const base = (merged ? 0 : work.pairOffset[pair]!) + g * coBlocks * nn * cin * LB;
+        const lane0 = merged ? pair * coutG : 0;
         for (let xi = 0; xi < nn; xi++) {
           const i = Math.floor(xi / nw);
           combine(row, 0, cp.g, xi - i * nw, half, i * rw * coutG, coutG, coutG);
-          // A block's 4 channels are adjacent in its run for `xi`, at input channel `ci`.
-          for (let cb = 0; cb < coBlocks; cb++) {
-            const to = base + ((cb * nn + xi) * cin + ci) * CO_BLOCK;
-            for (let lane = 0; lane < CO_BLOCK; lane++) U[to + lane] = row[cb * CO_BLOCK + lane]!;
+          // A block's lanes are adjacent in its run for `xi`, at input channel `ci`.
+          for (let co = 0; co < coutG; co++) {
+            const lane = lane0 + co;
+            const cb = Math.floor(lane / LB);
+            U[base + ((cb * nn + xi) * cin + ci) * LB + lane - cb * LB] = row[co]!;
           }
         }
       }

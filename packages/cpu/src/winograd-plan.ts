@@ -7,6 +7,7 @@ import {
   toomCook,
 } from '@convt/core';
 import { CO_BLOCK } from './layout.js';
+import { kernelFor } from './winograd-kernels.js';
 import { type SparseRows, sparseRows } from './winograd-matrices.js';
 
 /**
@@ -24,6 +25,24 @@ const MIN_CHANNEL_MEAN_3X3 = 16;
  * (seg_up 0.94x/1.31x, 2T noisy), 128x128 1.03-1.08x/0.78-0.81x, 256x256 1.27x/1.54x.
  */
 const MIN_CHANNEL_MEAN_MIXED = 192;
+
+/**
+ * Weights of `tileCost`, fitted to the merged form against the direct path on 13 layers (1 to 64
+ * output channels, 2 x 2 and 3 x 3 taps, 1 thread): the speed-up was `directCost / tileCost` within
+ * 0.87-1.1 times in each. The input transform's kernels are cheap next to a GEMM product; the output
+ * transform stores to scattered outputs; a direct product, from a panel, costs less than a GEMM
+ * product padded to whole blocks of tiles and lanes.
+ */
+const INPUT_STEP = 0.08;
+const OUTPUT_STEP = 0.84;
+const DIRECT_PRODUCT = 0.72;
+
+/**
+ * Speed-up over the direct path the cost model must predict for the merged form: measured 0.9-1.0x
+ * where it predicted 0.87-0.96 (k3 s2 p1 heads, whose 1-tap phases take zero taps, and 16 input
+ * channels of 1-channel k9 s3), 1.23-2.06x where it predicted 1.23 or more.
+ */
+const MIN_MERGED_GAIN = 1.15;
 
 /**
  * Products per output (input channels x taps) from which the transforms' float64 rounding, measured
@@ -59,6 +78,9 @@ export interface WinogradPhase {
   readonly at: SparseRows;
   readonly g: SparseRows;
   readonly bt: SparseRows;
+  /** Written-out kernels for `AT` and `BT` (`kernelFor`), -1 where the sparse rows apply. */
+  readonly atKernel: number;
+  readonly btKernel: number;
   readonly start: number;
   readonly kernel: Int32Array;
   /** Tiles of the phase: `ceil(count / m)`. */
@@ -72,9 +94,34 @@ export interface WinogradAxis {
 }
 
 /**
+ * One axis of the merged form (see `MergedPhases`): each real phase as an `r`-tap correlation from
+ * its own start (taps past its own count are `-1`, zero weights), `shift[p]` inputs after the
+ * common tile grid's start, so its output `j` is grid position `j + shift[p]`.
+ */
+export interface MergedAxis {
+  readonly kernel: readonly Int32Array[];
+  readonly shift: Int32Array;
+}
+
+/**
+ * The merged form, for layers with few output channels per group (RGB heads, FSRCNN's 1-channel
+ * head): the per-pair form transforms each phase pair's input tiles for that pair's few output
+ * channels only. Every phase pair is a correlation of the same input, so one grid of tiles aligned
+ * on input positions serves them all: its input is transformed once, and each (row phase, column
+ * phase, output channel) is a lane of the GEMM, `(rp * colPhases + cp) * coutG + co`. The work then
+ * has one virtual phase per axis (the grid) and one pair.
+ */
+export interface MergedPhases {
+  readonly rows: MergedAxis;
+  readonly cols: MergedAxis;
+  /** GEMM lanes: phase pairs times output channels per group. */
+  readonly lanes: number;
+}
+
+/**
  * How a float32 call runs on the Winograd path. Transformed weights: for each (row phase, column
- * phase) pair (from `pairOffset[pair]`), group, block of `CO_BLOCK` output channels and transformed
- * position `xi < nh * nw` (the pair's phases' `n`), `cin` runs of `CO_BLOCK` doubles (a short last
+ * phase) pair (from `pairOffset[pair]`), group, block of `laneBlock` lanes and transformed
+ * position `xi < nh * nw` (the pair's phases' `n`), `cin` runs of `laneBlock` doubles (a short last
  * block is padded with zeros).
  *
  * A unit is (image, group, phase pair, block of tiles, chunk of output-channel blocks), numbered in
@@ -86,6 +133,11 @@ export interface WinogradWork {
   readonly plan: ConvTranspose2dPlan;
   readonly rows: WinogradAxis;
   readonly cols: WinogradAxis;
+  /** The merged form's real phases, or null when each phase pair is a pair of `rows` and `cols`. */
+  readonly merged: MergedPhases | null;
+  /** GEMM lanes per block, 4 or 3 (see `laneBlockFor`). */
+  readonly laneBlock: number;
+  /** Blocks of `laneBlock` GEMM lanes: output channels per group, or the merged form's lanes. */
   readonly coBlocks: number;
   /** Per phase pair, where its transformed weights start; the last entry is their length. */
   readonly pairOffset: Float64Array;
@@ -107,35 +159,66 @@ const TILE_OUTPUTS = [2, 3, 4];
 
 /**
  * Relative cost of an axis pair's tiles: per phase pair, its tiles (padded to the GEMM's 4) times
- * `nh * nw` products per (input, output channel), and transforms per input and per output channel
- * of about `2 (nh + nw)` steps per transformed value (each a load, multiply-add and store: measured
- * 3-5 times a GEMM step); an identity (1-tap) axis only copies, counted as 1 step.
+ * `nh * nw` products per (input channel, GEMM lane; lanes padded to whole blocks), plus the transforms:
+ * per transformed value `nh + nw` steps per input channel and per lane (an identity axis counts 0.5),
+ * weighted as measured with the written-out kernels (`winograd-kernels.ts`): the input transform's
+ * step costs `INPUT_STEP` GEMM products, the output transform's with its store `OUTPUT_STEP`.
  */
-function tileCost(rows: WinogradAxis, cols: WinogradAxis, cin: number, coutG: number): number {
+function tileCost(rows: WinogradAxis, cols: WinogradAxis, cin: number, lanes: number): number {
   const steps = (p: WinogradPhase) => (p.transform.r === 1 ? 0.5 : p.transform.n);
+  const block = laneBlockFor(lanes);
+  const padded = Math.ceil(lanes / block) * block;
   let cost = 0;
   for (const rp of rows.phases) {
     for (const cp of cols.phases) {
       const tiles = Math.ceil((rp.tiles * cp.tiles) / 4) * 4;
       const nn = rp.transform.n * cp.transform.n;
-      cost += tiles * nn * (cin * coutG + 2 * (steps(rp) + steps(cp)) * (cin + coutG));
+      const transformSteps = steps(rp) + steps(cp);
+      cost += tiles * nn * (cin * padded + transformSteps * (INPUT_STEP * cin + OUTPUT_STEP * padded));
     }
   }
   return cost;
 }
 
 /**
+ * GEMM lanes per block: 4 (4 x 4 register tiles), or 3 when blocks of 3 pad at least a fifth fewer
+ * lanes (FSRCNN's merged head: 9 lanes, 3 blocks of 3 instead of 3 blocks of 4 with 3 lanes idle).
+ * A 3 x 4 tile computes as many products per load, about as fast per product.
+ */
+function laneBlockFor(lanes: number): number {
+  const padded = (block: number) => Math.ceil(lanes / block) * block;
+  return padded(3) <= 0.8 * padded(CO_BLOCK) ? 3 : CO_BLOCK;
+}
+
+/** The direct path's cost in `tileCost`'s units: its products, each `DIRECT_PRODUCT` GEMM products. */
+function directCost(plan: ConvTranspose2dPlan): number {
+  let products = 0;
+  for (const rp of plan.rows.phases) {
+    for (const cp of plan.cols.phases) products += rp.count * cp.count * rp.taps.length * cp.taps.length;
+  }
+  return DIRECT_PRODUCT * products * plan.inChannelsPerGroup * plan.outChannelsPerGroup;
+}
+
+/** Forced choices, for measurements: tile sizes, scratch doubles, the merged form or not. */
+export interface WinogradChoice {
+  readonly rows?: number;
+  readonly cols?: number;
+  readonly scratch?: number;
+  readonly merged?: boolean;
+}
+
+/**
  * The Winograd work for a float32 call, or null when the layer does not qualify: dilation 1, every
  * phase with 1 to 3 taps reading consecutive inputs and some phase pair with at least 2 x 2 taps,
  * every output reading at least one input pixel, and enough channels per group (see
- * `minChannelMean` and `minProducts`). Decided from the plan alone, never from the thread count,
- * which only sets how finely the work is cut. `tile` forces tile sizes or the scratch size, for
- * measurements.
+ * `minChannelMean` and `minProducts`). Of the per-pair and the merged form (see `MergedPhases`) and
+ * their tile sizes, the cheapest by `tileCost` is taken. Decided from the plan alone, never from the
+ * thread count, which only sets how finely the work is cut.
  */
 export function planWinograd(
   plan: ConvTranspose2dPlan,
   threads: number,
-  tile?: { readonly rows?: number; readonly cols?: number; readonly scratch?: number },
+  choice?: WinogradChoice,
 ): WinogradWork | null {
   const { batch, groups, inChannelsPerGroup: cin, outChannelsPerGroup: coutG } = plan;
   if (plan.dilation[0] !== 1 || plan.dilation[1] !== 1) return null;
@@ -143,23 +226,40 @@ export function planWinograd(
   const colTaps = axisTaps(plan.cols);
   if (rowTaps === null || colTaps === null) return null;
   if (Math.max(...rowTaps) < 2 || Math.max(...colTaps) < 2) return null;
-  if (2 / (1 / cin + 1 / coutG) < minChannelMean(rowTaps, colTaps)) return null;
   for (const rh of rowTaps) for (const rw of colTaps) if (cin * rh * rw < minProducts(rh, rw)) return null;
-  let rows: WinogradAxis | null = null;
-  let cols: WinogradAxis | null = null;
-  let best = Number.POSITIVE_INFINITY;
-  for (const mh of tile?.rows === undefined ? TILE_OUTPUTS : [tile.rows]) {
-    for (const mw of tile?.cols === undefined ? TILE_OUTPUTS : [tile.cols]) {
-      const r = winogradAxis(plan.rows.phases, mh);
-      const c = winogradAxis(plan.cols.phases, mw);
-      const cost = tileCost(r, c, cin, coutG);
-      if (cost < best) [rows, cols, best] = [r, c, cost];
+  const pairCount = rowTaps.length * colTaps.length;
+  const forms: boolean[] = [];
+  const channelMean = 2 / (1 / cin + 1 / coutG);
+  if (choice?.merged !== true && channelMean >= minChannelMean(rowTaps, colTaps)) forms.push(false);
+  if (choice?.merged !== false && pairCount > 1) forms.push(true);
+  // The merged form must beat the direct path by the model (unless forced); the per-pair form's
+  // channel rule was measured against it.
+  const mergedLimit = choice?.merged ? Number.POSITIVE_INFINITY : directCost(plan) / MIN_MERGED_GAIN;
+  let best: { rows: WinogradAxis; cols: WinogradAxis; merged: MergedPhases | null } | null = null;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (const merged of forms) {
+    for (const mh of choice?.rows === undefined ? TILE_OUTPUTS : [choice.rows]) {
+      for (const mw of choice?.cols === undefined ? TILE_OUTPUTS : [choice.cols]) {
+        const form = merged
+          ? mergedForm(plan, mh, mw, pairCount * coutG)
+          : {
+              rows: winogradAxis(plan.rows.phases, mh),
+              cols: winogradAxis(plan.cols.phases, mw),
+              merged: null,
+            };
+        const cost = tileCost(form.rows, form.cols, cin, merged ? pairCount * coutG : coutG);
+        if (merged && cost > mergedLimit) continue;
+        if (cost < bestCost) [best, bestCost] = [form, cost];
+      }
     }
   }
-  if (rows === null || cols === null) return null;
+  if (best === null) return null;
+  const { rows, cols, merged } = best;
   const colPhases = cols.phases.length;
   const pairs = rows.phases.length * colPhases;
-  const coBlocks = Math.ceil(coutG / CO_BLOCK);
+  const lanes = merged ? merged.lanes : coutG;
+  const laneBlock = laneBlockFor(lanes);
+  const coBlocks = Math.ceil(lanes / laneBlock);
   const pairOf = (pair: number) =>
     [rows.phases[Math.floor(pair / colPhases)]!, cols.phases[pair % colPhases]!] as const;
   const pairOffset = new Float64Array(pairs + 1);
@@ -168,7 +268,7 @@ export function planWinograd(
     const [rp, cp] = pairOf(pair);
     const nn = rp.transform.n * cp.transform.n;
     nnMost = Math.max(nnMost, nn);
-    pairOffset[pair + 1] = pairOffset[pair]! + groups * coBlocks * nn * cin * CO_BLOCK;
+    pairOffset[pair + 1] = pairOffset[pair]! + groups * coBlocks * nn * cin * laneBlock;
   }
 
   let mostTiles = 0;
@@ -176,7 +276,7 @@ export function planWinograd(
     const [rp, cp] = pairOf(pair);
     mostTiles = Math.max(mostTiles, rp.tiles * cp.tiles);
   }
-  const fit = Math.max(4, Math.floor((tile?.scratch ?? TILE_SCRATCH_DOUBLES) / (nnMost * cin) / 4) * 4);
+  const fit = Math.max(4, Math.floor((choice?.scratch ?? TILE_SCRATCH_DOUBLES) / (nnMost * cin) / 4) * 4);
   const tileBlock = Math.min(fit, Math.ceil(mostTiles / 4) * 4);
   const pairUnits = new Int32Array(pairs + 1);
   const blocksOf = (pair: number) => {
@@ -196,23 +296,69 @@ export function planWinograd(
   chunks = Math.ceil(coBlocks / chunkBlocks);
   for (let pair = 0; pair < pairs; pair++) pairUnits[pair + 1] = pairUnits[pair]! + blocksOf(pair) * chunks;
 
-  const taps = (axis: WinogradAxis) =>
-    `${axis.m}:${axis.phases.map((p) => Array.from(p.kernel).join(',')).join('/')}`;
+  const kernels = (list: readonly Int32Array[]) => list.map((k) => Array.from(k).join(',')).join('/');
+  const taps = (axis: WinogradAxis, real: MergedAxis | undefined) =>
+    `${axis.m}:${kernels(real ? real.kernel : axis.phases.map((p) => p.kernel))}`;
   return {
     kind: 'winograd',
     plan,
     rows,
     cols,
+    merged,
+    laneBlock,
     coBlocks,
     pairOffset,
     length: pairOffset[pairs]!,
-    key: `winograd|${groups}x${cin}x${coutG}x${plan.kernelHeight}x${plan.kernelWidth}|${taps(rows)}|${taps(cols)}`,
+    key: `winograd${merged ? '-merged' : ''}|${groups}x${cin}x${coutG}x${plan.kernelHeight}x${plan.kernelWidth}|${taps(rows, merged?.rows)}|${taps(cols, merged?.cols)}`,
     tileBlock,
     chunkBlocks,
     chunks,
     pairUnits,
     units: batch * groups * pairUnits[pairs]!,
   };
+}
+
+/**
+ * The merged form with tiles of `mh x mw` outputs: per axis one virtual phase, the grid, whose tile
+ * `t` reads inputs from `start + t * m`, with `start` the earliest of the phases' starts and `r` the
+ * most taps of any phase (fewer are padded with zero taps at their end).
+ */
+function mergedForm(
+  plan: ConvTranspose2dPlan,
+  mh: number,
+  mw: number,
+  lanes: number,
+): { rows: WinogradAxis; cols: WinogradAxis; merged: MergedPhases } {
+  const [rows, realRows] = mergedAxis(plan.rows.phases, mh);
+  const [cols, realCols] = mergedAxis(plan.cols.phases, mw);
+  return { rows, cols, merged: { rows: realRows, cols: realCols, lanes } };
+}
+
+function mergedAxis(phases: readonly AxisPhase[], m: number): [WinogradAxis, MergedAxis] {
+  const correlations = phases.map((phase) => phaseCorrelation(phase)!);
+  const r = Math.max(...correlations.map((c) => c.kernel.length));
+  const start = Math.min(...correlations.map((c) => c.start));
+  const shift = Int32Array.from(correlations, (c) => c.start - start);
+  let span = 0;
+  phases.forEach((phase, p) => {
+    span = Math.max(span, phase.count + shift[p]!);
+  });
+  const kernel = correlations.map((c) => {
+    const k = new Int32Array(r).fill(-1);
+    k.set(c.kernel);
+    return k;
+  });
+  const transform = r === 1 ? identity(m) : toomCook(m, r);
+  const grid: WinogradPhase = {
+    ...transformRows(transform),
+    start,
+    kernel: new Int32Array(r).fill(-1),
+    tiles: Math.ceil(span / m),
+  };
+  return [
+    { m, phases: [grid] },
+    { kernel, shift },
+  ];
 }
 
 /**
@@ -260,17 +406,26 @@ function winogradAxis(phases: readonly AxisPhase[], m: number): WinogradAxis {
       const start = correlation.start;
       const kernel = Int32Array.from(correlation.kernel);
       const transform = r === 1 ? identity(m) : toomCook(m, r);
-      const { n, AT, G, BT } = transform;
       return {
-        transform,
-        at: sparseRows(AT, m, n),
-        g: sparseRows(G, n, r),
-        bt: sparseRows(BT, n, n),
+        ...transformRows(transform),
         start,
         kernel,
         tiles: Math.ceil(phase.count / m),
       };
     }),
+  };
+}
+
+/** A transform's matrices as the tiles apply them: sparse rows, and written-out kernels where any. */
+function transformRows(transform: Transform1d) {
+  const { m, r, n, AT, G, BT } = transform;
+  return {
+    transform,
+    at: sparseRows(AT, m, n),
+    g: sparseRows(G, n, r),
+    bt: sparseRows(BT, n, n),
+    atKernel: kernelFor(AT, m, n),
+    btKernel: kernelFor(BT, n, n),
   };
 }
 

@@ -6,7 +6,9 @@ import {
   type Tensor,
 } from '@convt/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runUnits } from './compute.js';
 import { createBackend } from './index.js';
+import { packWinograd } from './winograd-pack.js';
 import { planWinograd } from './winograd-plan.js';
 
 interface Layer {
@@ -53,6 +55,52 @@ const layers: Layer[] = [
     options: { stride: 2, padding: 1, outputPadding: 1 },
   },
   { input: [2, 192, 4, 3], outChannels: 198, kernel: [3, 5], options: { stride: [2, 3], padding: [1, 1] } },
+  // The merged form (few output channels): RGB heads, FSRCNN's 1-channel head (blocks of 3 lanes).
+  ...mergedLayers(),
+];
+
+/** Layers the cost model sends to the merged form. */
+function mergedLayers(): Layer[] {
+  return [
+    { input: [1, 64, 17, 19], outChannels: 3, kernel: [4, 4], options: { stride: 2, padding: 1 } },
+    {
+      input: [2, 56, 10, 13],
+      outChannels: 1,
+      kernel: [9, 9],
+      options: { stride: 3, padding: 4, outputPadding: 2 },
+    },
+    {
+      input: [1, 64, 16, 20],
+      outChannels: 2,
+      kernel: [4, 9],
+      options: { stride: [2, 3], padding: [1, 4] },
+      bias: false,
+    },
+    { input: [1, 32, 10, 10], outChannels: 3, kernel: [6, 6], options: { stride: 2, padding: 2 } },
+  ];
+}
+
+/**
+ * Layers the cost model keeps off the merged form, computed on it by force: groups, phases with
+ * fewer taps than others (zero taps padded in), phases of unequal length, a 3-D input.
+ */
+const forcedMerged: Layer[] = [
+  { input: [1, 64, 9, 7], outChannels: 6, kernel: [4, 4], options: { stride: 2, padding: 1, groups: 2 } },
+  {
+    input: [1, 40, 7, 9],
+    outChannels: 3,
+    kernel: [5, 5],
+    options: { stride: 2, padding: 2, outputPadding: 1 },
+  },
+  {
+    input: [2, 32, 6, 5],
+    outChannels: 5,
+    kernel: [3, 3],
+    options: { stride: 2, padding: 1, outputPadding: 1 },
+    bias: false,
+  },
+  { input: [48, 5, 6], outChannels: 3, kernel: [4, 4], options: { stride: 2, padding: 1 } },
+  { input: [1, 32, 6, 7], outChannels: 2, kernel: [9, 9], options: { stride: 3, padding: 4 } },
 ];
 
 const name = (l: Layer) =>
@@ -105,6 +153,19 @@ describe('planWinograd', () => {
     expect(planWinograd(plan([...x], co, [...k], options), 1)).toBeNull();
   });
 
+  it.each(mergedLayers().map((l) => [name(l), l] as const))('takes the merged form for %s', (_, l) => {
+    expect(planWinograd(plan(l.input, l.outChannels, l.kernel, l.options), 1)?.merged).not.toBeNull();
+  });
+
+  it.each([
+    ['a k3 s2 p1 head (its 1-tap phases gain nothing)', [1, 64, 32, 32], 3, [3, 3], [2, 1, 1]],
+    ['16 input channels of a 1-channel k9 s3 head', [1, 8, 32, 32], 1, [9, 9], [3, 4, 2]],
+    ['a small image (tiles past the edges)', [1, 64, 9, 11], 3, [4, 4], [2, 1, 0]],
+  ] as const)('keeps %s off the merged form', (_, x, co, k, [stride, padding, outputPadding]) => {
+    const work = planWinograd(plan([...x], co, [...k], { stride, padding, outputPadding }), 1);
+    expect(work?.merged ?? null).toBeNull();
+  });
+
   it('does not depend on the thread count for what each output computes', () => {
     const p = plan([1, 64, 16, 16], 64, [4, 4], { stride: 2, padding: 1 });
     const [one, four] = [planWinograd(p, 1)!, planWinograd(p, 4)!];
@@ -112,6 +173,20 @@ describe('planWinograd', () => {
     expect(four.cols).toEqual(one.cols);
     expect(four.key).toBe(one.key);
     expect(four.units).toBeGreaterThanOrEqual(one.units);
+  });
+});
+
+describe('merged form, forced', () => {
+  it.each(forcedMerged.map((l) => [name(l), l] as const))('float32 %s: within bounds', (_, layer) => {
+    const { x, w, b } = tensors(layer, 29);
+    const planned = resolveConvTranspose2d(x.shape, w.shape, b?.shape ?? null, layer.options);
+    const work = planWinograd(planned, 1, { merged: true })!;
+    expect(work.merged).not.toBeNull();
+    const packed = new Float64Array(work.length);
+    expect(packWinograd(work, w.data, packed)).toBe(true);
+    const out = new Float32Array(planned.batch * planned.outputImageSize);
+    runUnits(work, { x: x.data, packed, finite: true, b: b?.data ?? null, out }, 0, work.units);
+    expectWithinBounds({ shape: planned.outputShape, data: out }, x, w, b, layer.options);
   });
 });
 

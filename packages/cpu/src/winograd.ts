@@ -1,7 +1,6 @@
 import type { Data } from './blocks.js';
 import type { Buffers } from './kernel.js';
-import { CO_BLOCK } from './layout.js';
-import { combine } from './winograd-matrices.js';
+import { applyTransform } from './winograd-kernels.js';
 import type { WinogradPhase, WinogradWork } from './winograd-plan.js';
 
 /** Doubles of GEMM products per output transform batch (128 KiB): a batch of channel blocks. */
@@ -20,6 +19,9 @@ const scratch = {
   sums: new Float64Array(256),
   /** Per tile of the unit: its first output, and how many of its rows and columns lie in the phase. */
   outAt: new Int32Array(16),
+  /** Per tile of the unit: its row and column in the tile grid (the merged form's store). */
+  tileRow: new Int32Array(16),
+  tileCol: new Int32Array(16),
   rowsIn: new Int32Array(16),
   colsIn: new Int32Array(16),
 };
@@ -58,9 +60,18 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
   const { m: mh, n: nh } = rowPh.transform;
   const { m: mw, n: nw } = colPh.transform;
   const nn = nh * nw;
-  const batchBlocks = Math.max(1, Math.floor(PRODUCT_DOUBLES / (nn * CO_BLOCK * T)));
-  const batchLength = batchBlocks * CO_BLOCK * T;
-  grow(nh * ((Math.min(T, tilesW) - 1) * mw + nw) * cin, nn * T * cin, nn, batchLength, T, mh * nw);
+  const LB = work.laneBlock;
+  const batchBlocks = Math.max(1, Math.floor(PRODUCT_DOUBLES / (nn * LB * T)));
+  const batchLength = batchBlocks * LB * T;
+  grow(
+    nh * ((Math.min(T, tilesW) - 1) * mw + nw) * cin,
+    nn * T * cin,
+    nn,
+    batchLength,
+    T,
+    mh * nw,
+    mw * batchLength,
+  );
   const { V, M } = scratch;
 
   // Transformed input, tile row by tile row; a short block's missing tiles are zeros.
@@ -74,52 +85,67 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
   }
   for (let xi = 0; xi < nn; xi++) V.fill(0, (xi * T + nt) * cin, (xi + 1) * T * cin);
 
-  // Where each tile's outputs go.
-  const rowPhase = plan.rows.phases[rp]!;
-  const colPhase = plan.cols.phases[cp]!;
-  const { outAt, rowsIn, colsIn } = scratch;
+  // Where each tile's outputs go: for the merged form, each lane's phase pair places them.
+  const { outAt, rowsIn, colsIn, tileRow, tileCol } = scratch;
   for (let t = 0; t < nt; t++) {
     const th = Math.floor((t0 + t) / tilesW);
     const tw = t0 + t - th * tilesW;
+    tileRow[t] = th;
+    tileCol[t] = tw;
+    if (work.merged) continue;
+    const rowPhase = plan.rows.phases[rp]!;
+    const colPhase = plan.cols.phases[cp]!;
     outAt[t] = (rowPhase.first + plan.stride[0] * th * mh) * OW + colPhase.first + plan.stride[1] * tw * mw;
     rowsIn[t] = Math.min(mh, rowPhase.count - th * mh);
     colsIn[t] = Math.min(mw, colPhase.count - tw * mw);
   }
 
   const oImage = n * plan.outChannels * OH * OW;
-  const uGroup = work.pairOffset[pair]! + g * coBlocks * nn * cin * CO_BLOCK;
+  const uGroup = work.pairOffset[pair]! + g * coBlocks * nn * cin * LB;
+  const gemm = LB === 4 ? gemm4x4 : gemm3x4;
   const cbEnd = Math.min(coBlocks, (chunk + 1) * chunkBlocks);
   for (let cb0 = chunk * chunkBlocks; cb0 < cbEnd; cb0 += batchBlocks) {
     const cb1 = Math.min(cbEnd, cb0 + batchBlocks);
-    const L = (cb1 - cb0) * CO_BLOCK * T; // products per transformed position: (channel, tile)
+    const L = (cb1 - cb0) * LB * T; // products per transformed position: (lane, tile)
     for (let cb = cb0; cb < cb1; cb++) {
       for (let xi = 0; xi < nn; xi++) {
-        const uBase = uGroup + (cb * nn + xi) * cin * CO_BLOCK;
-        const mBase = xi * L + (cb - cb0) * CO_BLOCK * T;
-        for (let tg = 0; tg < nt; tg += 4) gemm4x4(U, uBase, V, (xi * T + tg) * cin, cin, M, mBase + tg, T);
+        const uBase = uGroup + (cb * nn + xi) * cin * LB;
+        const mBase = xi * L + (cb - cb0) * LB * T;
+        for (let tg = 0; tg < nt; tg += 4) gemm(U, uBase, V, (xi * T + tg) * cin, cin, M, mBase + tg, T);
       }
     }
-    const co0 = cb0 * CO_BLOCK;
-    const lanes = Math.min(L / T, coutG - co0);
-    transformOutputs(work, rowPh, colPh, L, T, nt, g * coutG + co0, lanes, b, out, oImage);
+    const lane0 = cb0 * LB;
+    const lanes = Math.min(L / T, (work.merged ? work.merged.lanes : coutG) - lane0);
+    transformOutputs(work, rowPh, colPh, L, T, nt, g, lane0, lanes, b, out, oImage);
   }
 }
 
 /**
  * Grows the scratch to a unit's sizes: `patch` doubles per tile row's patch, `v` of transformed
- * input, `nn * batch` products and `halfOut * batch` half-transformed products, `T` tiles.
+ * input, `nn * batch` products, `halfOut * batch` half-transformed products and `sums` output
+ * values (one tile row of a batch), `T` tiles.
  */
-function grow(patch: number, v: number, nn: number, batch: number, T: number, halfOut: number): void {
+function grow(
+  patch: number,
+  v: number,
+  nn: number,
+  batch: number,
+  T: number,
+  halfOut: number,
+  sums: number,
+): void {
   const half = Math.max(patch, halfOut * batch);
   if (scratch.patch.length < patch) scratch.patch = new Float64Array(patch);
   if (scratch.half.length < half) scratch.half = new Float64Array(half);
   if (scratch.V.length < v) scratch.V = new Float64Array(v);
   if (scratch.M.length < nn * batch) scratch.M = new Float64Array(nn * batch);
-  if (scratch.sums.length < batch) scratch.sums = new Float64Array(batch);
+  if (scratch.sums.length < sums) scratch.sums = new Float64Array(sums);
   if (scratch.outAt.length < T) {
     scratch.outAt = new Int32Array(T);
     scratch.rowsIn = new Int32Array(T);
     scratch.colsIn = new Int32Array(T);
+    scratch.tileRow = new Int32Array(T);
+    scratch.tileCol = new Int32Array(T);
   }
 }
 
@@ -151,18 +177,19 @@ function transformInputRow(
   // half[i][c][ci] = sum_a BT[i][a] patch[a][c][ci]; a 1-tap row phase's BT is the identity.
   const half = rh === 1 ? patch : scratch.half;
   if (rh !== 1) {
-    for (let i = 0; i < nh; i++) combine(half, i * rowLength, rowPh.bt, i, patch, 0, rowLength, rowLength);
+    applyTransform(rowPh.btKernel, rowPh.bt, nh, half, 0, rowLength, patch, 0, rowLength, rowLength);
   }
   // V[i][j][t + k][ci] = sum_c BT[j][c] half[i][k * mw + c][ci]
+  const step = T * cin;
   for (let i = 0; i < nh; i++) {
-    for (let j = 0; j < nw; j++) {
-      for (let k = 0; k < count; k++) {
-        const to = ((i * nw + j) * T + t + k) * cin;
-        const from = (i * width + k * mw) * cin;
-        if (rw === 1) {
-          const s = from + j * cin;
-          for (let ci = 0; ci < cin; ci++) V[to + ci] = half[s + ci]!;
-        } else combine(V, to, colPh.bt, j, half, from, cin, cin);
+    for (let k = 0; k < count; k++) {
+      const to = (i * nw * T + t + k) * cin;
+      const from = (i * width + k * mw) * cin;
+      if (rw !== 1) applyTransform(colPh.btKernel, colPh.bt, nw, V, to, step, half, from, cin, cin);
+      else {
+        for (let j = 0; j < nw; j++) {
+          for (let ci = 0; ci < cin; ci++) V[to + j * step + ci] = half[from + j * cin + ci]!;
+        }
       }
     }
   }
@@ -204,8 +231,9 @@ function copyPatch(
 }
 
 /**
- * `Y = AT M A` plus the bias for a batch of `lanes` output channels from `co0` and tiles `[0, nt)`,
- * from the products at `M[xi * L + lane * T + t]`, stored at the tiles' outputs inside the phase.
+ * `Y = AT M A` plus the bias for a batch of `lanes` GEMM lanes from `lane0` (of group `g`) and tiles
+ * `[0, nt)`, from the products at `M[xi * L + lane * T + t]`, stored at the tiles' outputs inside
+ * the phase.
  */
 function transformOutputs(
   work: WinogradWork,
@@ -214,13 +242,14 @@ function transformOutputs(
   L: number,
   T: number,
   nt: number,
-  co0: number,
+  g: number,
+  lane0: number,
   lanes: number,
   b: Data | null,
   out: Data,
   oImage: number,
 ): void {
-  const { outWidth: OW, outHeight: OH, stride } = work.plan;
+  const { outWidth: OW, outHeight: OH, stride, outChannelsPerGroup: coutG } = work.plan;
   const { m: mh, r: rh } = rowPh.transform;
   const { m: mw, n: nw, r: rw } = colPh.transform;
   const { M, sums, outAt, rowsIn, colsIn } = scratch;
@@ -228,17 +257,22 @@ function transformOutputs(
   // 1-tap phase's AT is the identity, so its step reads its source in place.
   const half = rh === 1 ? M : scratch.half;
   if (rh !== 1) {
-    for (let i = 0; i < mh; i++) {
-      for (let c = 0; c < nw; c++) combine(half, (i * nw + c) * L, rowPh.at, i, M, c * L, nw * L, L);
-    }
+    for (let c = 0; c < nw; c++)
+      applyTransform(rowPh.atKernel, rowPh.at, mh, half, c * L, nw * L, M, c * L, nw * L, L);
   }
   const rowStep = stride[0] * OW;
   for (let i = 0; i < mh; i++) {
+    // sums[j][q] = sum_c AT[j][c] half[i][c][q]
+    if (rw !== 1) applyTransform(colPh.atKernel, colPh.at, mw, sums, 0, L, half, i * nw * L, L, L);
     for (let j = 0; j < mw; j++) {
       let src = sums;
-      let at = 0;
+      let at = j * L;
       if (rw === 1) [src, at] = [half, (i * nw + j) * L];
-      else combine(sums, 0, colPh.at, j, half, i * nw * L, L, L);
+      if (work.merged) {
+        storeMerged(work, src, at, T, nt, i, j, g, lane0, lanes, b, out, oImage);
+        continue;
+      }
+      const co0 = g * coutG + lane0;
       for (let lane = 0; lane < lanes; lane++) {
         const bias = b === null ? 0 : b[co0 + lane]!;
         const o = oImage + (co0 + lane) * OH * OW + i * rowStep + j * stride[1];
@@ -252,7 +286,56 @@ function transformOutputs(
 }
 
 /**
- * `M[xi][co][t] = sum_ci U[xi][co][ci] V[xi][t][ci]` for 4 output channels (`CO_BLOCK` lanes of `U`
+ * The merged form's store of output `(i, j)` of each tile, for lanes `[lane0, lane0 + lanes)`: lane
+ * `(rp * colPhases + cp) * coutG + co` holds output channel `co` of phase pair `(rp, cp)`, whose
+ * output row `th * mh + i - shift` of the phase lies at grid tile row `th` (columns alike).
+ */
+function storeMerged(
+  work: WinogradWork,
+  src: Float64Array,
+  at: number,
+  T: number,
+  nt: number,
+  i: number,
+  j: number,
+  g: number,
+  lane0: number,
+  lanes: number,
+  b: Data | null,
+  out: Data,
+  oImage: number,
+): void {
+  const { plan, rows, cols } = work;
+  const merged = work.merged!;
+  const { outWidth: OW, outHeight: OH, stride, outChannelsPerGroup: coutG } = plan;
+  const colPhases = plan.cols.phases.length;
+  const { tileRow, tileCol } = scratch;
+  const rowStep = stride[0] * OW;
+  for (let lane = 0; lane < lanes; lane++) {
+    const v = lane0 + lane;
+    const co = v % coutG;
+    const pair = (v - co) / coutG;
+    const cp = pair % colPhases;
+    const rp = (pair - cp) / colPhases;
+    const rowPhase = plan.rows.phases[rp]!;
+    const colPhase = plan.cols.phases[cp]!;
+    const di = i - merged.rows.shift[rp]!;
+    const dj = j - merged.cols.shift[cp]!;
+    const bias = b === null ? 0 : b[g * coutG + co]!;
+    const o = oImage + (g * coutG + co) * OH * OW + rowPhase.first * OW + colPhase.first;
+    const s = at + lane * T;
+    for (let t = 0; t < nt; t++) {
+      const jr = tileRow[t]! * rows.m + di;
+      const jc = tileCol[t]! * cols.m + dj;
+      if (jr >= 0 && jr < rowPhase.count && jc >= 0 && jc < colPhase.count) {
+        out[o + jr * rowStep + jc * stride[1]] = src[s + t]! + bias;
+      }
+    }
+  }
+}
+
+/**
+ * `M[xi][co][t] = sum_ci U[xi][co][ci] V[xi][t][ci]` for 4 lanes (a block of 4 of `U`
  * from `u`) and 4 tiles (from `v`, `cin` apart): 16 sums in registers, 8 loads
  * per 16 multiply-adds, input channels in order. Lane `l`, tile `k` lands at `M[mo + l * mLane + k]`.
  */
@@ -330,4 +413,67 @@ function gemm4x4(
   M[mo + 1] = a31;
   M[mo + 2] = a32;
   M[mo + 3] = a33;
+}
+
+/** `gemm4x4` for a block of 3 lanes: 12 sums in registers, 7 loads per 12 multiply-adds. */
+function gemm3x4(
+  U: Float64Array,
+  u: number,
+  V: Float64Array,
+  v: number,
+  cin: number,
+  M: Float64Array,
+  mo: number,
+  mLane: number,
+): void {
+  let a00 = 0,
+    a01 = 0,
+    a02 = 0,
+    a03 = 0,
+    a10 = 0,
+    a11 = 0,
+    a12 = 0,
+    a13 = 0,
+    a20 = 0,
+    a21 = 0,
+    a22 = 0,
+    a23 = 0;
+  const v1s = v + cin;
+  const v2s = v + 2 * cin;
+  const v3s = v + 3 * cin;
+  for (let c = 0; c < cin; c++, u += 3) {
+    const u0 = U[u]!,
+      u1 = U[u + 1]!,
+      u2 = U[u + 2]!;
+    const v0 = V[v + c]!,
+      v1 = V[v1s + c]!,
+      v2 = V[v2s + c]!,
+      v3 = V[v3s + c]!;
+    a00 += u0 * v0;
+    a01 += u0 * v1;
+    a02 += u0 * v2;
+    a03 += u0 * v3;
+    a10 += u1 * v0;
+    a11 += u1 * v1;
+    a12 += u1 * v2;
+    a13 += u1 * v3;
+    a20 += u2 * v0;
+    a21 += u2 * v1;
+    a22 += u2 * v2;
+    a23 += u2 * v3;
+  }
+  M[mo] = a00;
+  M[mo + 1] = a01;
+  M[mo + 2] = a02;
+  M[mo + 3] = a03;
+  mo += mLane;
+  M[mo] = a10;
+  M[mo + 1] = a11;
+  M[mo + 2] = a12;
+  M[mo + 3] = a13;
+  mo += mLane;
+  M[mo] = a20;
+  M[mo + 1] = a21;
+  M[mo + 2] = a22;
+  M[mo + 3] = a23;
 }
