@@ -255,11 +255,15 @@ describe('Winograd path', () => {
   });
 
   it.each([Number.POSITIVE_INFINITY, Number.NaN])(
-    'falls back to the direct path for a %s weight or input value',
+    'falls back to the direct path for a %s weight or input value, per pair or merged',
     async (v) => {
-      const layer = layers[0]!;
       const [, two] = await backends;
-      for (const target of ['weight', 'input'] as const) {
+      for (const [layer, target] of [
+        [layers[0]!, 'weight'],
+        [layers[0]!, 'input'],
+        [mergedLayers()[1]!, 'weight'],
+        [mergedLayers()[1]!, 'input'],
+      ] as const) {
         const { x, w, b } = tensors(layer, 13);
         (target === 'weight' ? w : x).data[0] = v;
         const expected = convTranspose2d(x, w, b, layer.options);
