@@ -1,3 +1,4 @@
+import { fail } from './errors.js';
 import type { ConvTranspose2dOptions } from './options.js';
 import { convTranspose2d } from './reference.js';
 import { DTYPES, type DType, type Tensor } from './tensor.js';
@@ -27,6 +28,33 @@ export interface Backend {
     options?: ConvTranspose2dOptions,
   ): Promise<Tensor>;
   dispose?(): void | Promise<void>;
+}
+
+/** The resource options of backends that compute on threads and keep packed weights (cpu, wasm). */
+export interface BackendResourceOptions {
+  readonly threads?: number;
+  readonly minParallelFlops?: number;
+  readonly weightCacheBytes?: number;
+}
+
+/**
+ * Throws a `ConvTransposeError` (`INVALID_OPTION_TYPE`) for the first of these options that is set
+ * and invalid: `threads` an integer >= 1, `minParallelFlops` and `weightCacheBytes` numbers >= 0.
+ * Backends call it before they start anything (workers, memory).
+ */
+export function checkBackendOptions(options: BackendResourceOptions): void {
+  const { threads, minParallelFlops, weightCacheBytes } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    fail('INVALID_OPTION_TYPE', 'threads', threads, 'must be an integer >= 1');
+  }
+  for (const [name, value] of [
+    ['minParallelFlops', minParallelFlops],
+    ['weightCacheBytes', weightCacheBytes],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
+      fail('INVALID_OPTION_TYPE', name, value, 'must be a number >= 0');
+    }
+  }
 }
 
 /** Unit roundoff of float32 and float64 arithmetic. */

@@ -1,6 +1,8 @@
 export {
   type Backend,
   type BackendCapabilities,
+  type BackendResourceOptions,
+  checkBackendOptions,
   createBackend,
   referenceBackend,
   UNIT_ROUNDOFF,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkBackendOptions } from './backend.js';
 import { planCall } from './call.js';
 import { ConvTransposeError, type ConvTransposeErrorCode } from './errors.js';
 import type { ConvTranspose2dOptions } from './options.js';
@@ -341,5 +342,33 @@ describe('tensor()', () => {
       'data',
       'must be an array-like of numbers',
     );
+  });
+});
+
+describe('checkBackendOptions', () => {
+  it('accepts valid and absent options', () => {
+    expect(() => checkBackendOptions({})).not.toThrow();
+    expect(() =>
+      checkBackendOptions({ threads: 2, minParallelFlops: 0, weightCacheBytes: 1e6 }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [{ threads: 0 }, 'threads', 'must be an integer >= 1'],
+    [{ threads: 1.5 }, 'threads', 'must be an integer >= 1'],
+    [{ threads: Number.NaN }, 'threads', 'must be an integer >= 1'],
+    [{ minParallelFlops: -1 }, 'minParallelFlops', 'must be a number >= 0'],
+    [{ minParallelFlops: Number.NaN }, 'minParallelFlops', 'must be a number >= 0'],
+    [{ weightCacheBytes: -1 }, 'weightCacheBytes', 'must be a number >= 0'],
+    [{ weightCacheBytes: '1' as unknown as number }, 'weightCacheBytes', 'must be a number >= 0'],
+  ])('rejects %j, naming %s and the rule', (options, parameter, rule) => {
+    let error: unknown;
+    try {
+      checkBackendOptions(options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConvTransposeError);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION_TYPE', parameter, rule });
   });
 });

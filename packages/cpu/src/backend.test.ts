@@ -209,4 +209,11 @@ describe('weight cache', () => {
   it.each([-1, Number.NaN])('rejects weightCacheBytes=%s', async (weightCacheBytes) => {
     await expect(createBackend({ weightCacheBytes })).rejects.toThrow(ConvTransposeError);
   });
+
+  it.each([-1, Number.NaN])('rejects minParallelFlops=%s', async (minParallelFlops) => {
+    await expect(createBackend({ minParallelFlops })).rejects.toThrow(ConvTransposeError);
+    await expect(createBackend({ minParallelFlops })).rejects.toMatchObject({
+      parameter: 'minParallelFlops',
+    });
+  });
 });

@@ -4,7 +4,7 @@ import {
   type BackendCapabilities,
   type ConvTranspose2dOptions,
   type ConvTranspose2dPlan,
-  ConvTransposeError,
+  checkBackendOptions,
   DTYPES,
   geometryKey,
   planCall,
@@ -78,22 +78,7 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
     weightCacheBytes = 256 * 2 ** 20,
     winograd: winogradEnabled = true,
   } = options;
-  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
-    throw new ConvTransposeError({
-      code: 'INVALID_OPTION_TYPE',
-      parameter: 'threads',
-      value: requested,
-      rule: 'must be an integer >= 1',
-    });
-  }
-  if (typeof weightCacheBytes !== 'number' || !(weightCacheBytes >= 0)) {
-    throw new ConvTransposeError({
-      code: 'INVALID_OPTION_TYPE',
-      parameter: 'weightCacheBytes',
-      value: weightCacheBytes,
-      rule: 'must be a number >= 0',
-    });
-  }
+  checkBackendOptions(options);
   const sharedMemory = sharedMemoryAvailable();
   const threads = sharedMemory ? (requested ?? Math.max(1, await reportedCores())) : 1;
   let pool: Promise<WorkerPool> | null = null;

@@ -175,11 +175,24 @@ describe('wasm backend behaviour', () => {
     await backend.dispose();
   });
 
+  it.each([
+    [{ threads: 0 }, 'threads'],
+    [{ threads: 1.5 }, 'threads'],
+    [{ weightCacheBytes: -1 }, 'weightCacheBytes'],
+  ])('rejects %j with a ConvTransposeError naming %s', async (options, parameter) => {
+    const call = createBackend(options);
+    await expect(call).rejects.toBeInstanceOf(ConvTransposeError);
+    await expect(call).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', parameter });
+  });
+
   it('runs layers below minParallelFlops on the calling thread, with the same results', async () => {
     expect(callThreads(3.9e6, 2, 4e6)).toBe(1);
     expect(callThreads(4e6, 2, 4e6)).toBe(2);
     expect(callThreads(1, 3, 0)).toBe(3);
-    await expect(createBackend({ threads: 2, minParallelFlops: -1 })).rejects.toThrow(/minParallelFlops/);
+    await expect(createBackend({ threads: 2, minParallelFlops: -1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION_TYPE',
+      parameter: 'minParallelFlops',
+    });
     const c: Case = {
       input: [1, 8, 6, 7],
       outChannels: 6,

@@ -4,6 +4,7 @@ import {
   type CachedValue,
   type ConvTranspose2dOptions,
   type ConvTranspose2dPlan,
+  checkBackendOptions,
   geometryKey,
   planCall,
   type Tensor,
@@ -98,19 +99,14 @@ function chooseRoute(plan: ConvTranspose2dPlan, useWinograd: boolean, threads: n
  * (Node, or a cross-origin-isolated page); without it, it computes on the calling thread.
  */
 export async function createBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  checkBackendOptions(options);
   const requested = options.threads ?? (await reportedCores());
-  if (!Number.isInteger(requested) || requested < 1) {
-    throw new RangeError(`@convt/wasm: threads=${requested} must be an integer >= 1`);
-  }
   const shared = requested > 1 && canShareMemory();
   const threads = shared ? requested : 1;
   const relaxed = (options.relaxedSimd ?? true) && supportsRelaxedSimd();
   const kernel = await instantiateKernel(shared, relaxed);
   const pool = threads > 1 ? await WorkerPool.start(kernel, threads - 1) : null;
   const minParallelFlops = options.minParallelFlops ?? 4e6;
-  if (!(minParallelFlops >= 0)) {
-    throw new RangeError(`@convt/wasm: minParallelFlops=${minParallelFlops} must be a number >= 0`);
-  }
   /** The threads a layer runs on: a function of its geometry only, so its path is too. */
   const threadsFor = (plan: ConvTranspose2dPlan) => callThreads(plan.flops, threads, minParallelFlops);
   const heap = new Heap(kernel.memory);
