@@ -348,7 +348,7 @@ function mergedAxis(phases: readonly AxisPhase[], m: number): [WinogradAxis, Mer
     k.set(c.kernel);
     return k;
   });
-  const transform = r === 1 ? identity(m) : toomCook(m, r);
+  const transform = toomCook(m, r); // r >= 2: planWinograd asks for 2 taps on each axis
   const grid: WinogradPhase = {
     ...transformRows(transform),
     start,

@@ -87,14 +87,14 @@ export function runWinogradUnit(work: WinogradWork, { x, packed: U, b, out }: Bu
 
   // Where each tile's outputs go: for the merged form, each lane's phase pair places them.
   const { outAt, rowsIn, colsIn, tileRow, tileCol } = scratch;
+  const rowPhase = plan.rows.phases[rp]!;
+  const colPhase = plan.cols.phases[cp]!;
   for (let t = 0; t < nt; t++) {
     const th = Math.floor((t0 + t) / tilesW);
     const tw = t0 + t - th * tilesW;
     tileRow[t] = th;
     tileCol[t] = tw;
     if (work.merged) continue;
-    const rowPhase = plan.rows.phases[rp]!;
-    const colPhase = plan.cols.phases[cp]!;
     outAt[t] = (rowPhase.first + plan.stride[0] * th * mh) * OW + colPhase.first + plan.stride[1] * tw * mw;
     rowsIn[t] = Math.min(mh, rowPhase.count - th * mh);
     colsIn[t] = Math.min(mw, colPhase.count - tw * mw);
