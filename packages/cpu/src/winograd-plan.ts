@@ -56,6 +56,8 @@ const MIN_PRODUCTS_1D = 64;
 
 /** Doubles of transformed input one unit keeps (128 KiB); larger blocks measured no faster. */
 const TILE_SCRATCH_DOUBLES = 16 * 1024;
+/** The largest int32: the bound of the packed weights' offsets. */
+const INT32_MAX = 0x7fffffff;
 
 /**
  * Units per thread below which output channels are cut into chunks, so threads share the work. Few:
@@ -140,7 +142,7 @@ export interface WinogradWork {
   /** Blocks of `laneBlock` GEMM lanes: output channels per group, or the merged form's lanes. */
   readonly coBlocks: number;
   /** Per phase pair, where its transformed weights start; the last entry is their length. */
-  readonly pairOffset: Float64Array;
+  readonly pairOffset: Int32Array;
   /** Doubles of the transformed weights. */
   readonly length: number;
   /** Weight-cache key: equal keys, equal transformed weights. */
@@ -262,14 +264,20 @@ export function planWinograd(
   const coBlocks = Math.ceil(lanes / laneBlock);
   const pairOf = (pair: number) =>
     [rows.phases[Math.floor(pair / colPhases)]!, cols.phases[pair % colPhases]!] as const;
-  const pairOffset = new Float64Array(pairs + 1);
+  const offsets = [0];
   let nnMost = 0;
   for (let pair = 0; pair < pairs; pair++) {
     const [rp, cp] = pairOf(pair);
     const nn = rp.transform.n * cp.transform.n;
     nnMost = Math.max(nnMost, nn);
-    pairOffset[pair + 1] = pairOffset[pair]! + groups * coBlocks * nn * cin * laneBlock;
+    offsets.push(offsets[pair]! + groups * coBlocks * nn * cin * laneBlock);
   }
+  // The kernels' indices into the packed weights start from these offsets: as int32 values, V8 keeps
+  // every index derived from them in integer registers (from a Float64Array they are doubles, and
+  // each load converts and checks its index: the GEMM ran at 2/3 of its speed). A layer whose
+  // transformed weights would outgrow int32 indices (16 GiB) stays direct.
+  if (offsets[pairs]! > INT32_MAX) return null;
+  const pairOffset = Int32Array.from(offsets);
 
   let mostTiles = 0;
   for (let pair = 0; pair < pairs; pair++) {

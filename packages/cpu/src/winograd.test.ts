@@ -166,6 +166,16 @@ describe('planWinograd', () => {
     expect(work?.merged ?? null).toBeNull();
   });
 
+  it('offsets the packed weights by int32 values, and stays direct past their range', () => {
+    const layer = (channels: number) =>
+      plan([1, channels, 8, 8], channels, [4, 4], { stride: 2, padding: 1 });
+    // 4096 x 4096 channels: 1.6e9 transformed weights; 8192 x 8192 would be 6.7e9.
+    const work = planWinograd(layer(4096), 1)!;
+    expect(work.pairOffset).toBeInstanceOf(Int32Array);
+    expect(work.pairOffset[work.pairOffset.length - 1]).toBe(work.length);
+    expect(planWinograd(layer(8192), 1)).toBeNull();
+  });
+
   it('does not depend on the thread count for what each output computes', () => {
     const p = plan([1, 64, 16, 16], 64, [4, 4], { stride: 2, padding: 1 });
     const [one, four] = [planWinograd(p, 1)!, planWinograd(p, 4)!];
