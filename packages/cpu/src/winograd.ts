@@ -223,8 +223,24 @@ function copyPatch(
     }
     patch.fill(0, row, row + cLo * cin);
     patch.fill(0, row + cHi * cin, row + rowLength);
-    for (let ci = 0; ci < cin; ci++) {
-      const src = xImage + ci * H * W + y * W + ix;
+    // Four channels at a time: each column's 4 values are stored side by side.
+    const plane = H * W;
+    const first = xImage + y * W + ix;
+    let ci = 0;
+    for (; ci + 4 <= cin; ci += 4) {
+      const s0 = first + ci * plane;
+      const s1 = s0 + plane;
+      const s2 = s1 + plane;
+      const s3 = s2 + plane;
+      for (let c = cLo, d = row + cLo * cin + ci; c < cHi; c++, d += cin) {
+        patch[d] = x[s0 + c]!;
+        patch[d + 1] = x[s1 + c]!;
+        patch[d + 2] = x[s2 + c]!;
+        patch[d + 3] = x[s3 + c]!;
+      }
+    }
+    for (; ci < cin; ci++) {
+      const src = first + ci * plane;
       for (let c = cLo; c < cHi; c++) patch[row + c * cin + ci] = x[src + c]!;
     }
   }
