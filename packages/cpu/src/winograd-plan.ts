@@ -21,10 +21,11 @@ const MIN_CHANNEL_MEAN_3X3 = 16;
 
 /**
  * The same for layers with a 1-tap phase (k3 s2 p1: pairs of 1 x 1, 1 x 2, 2 x 1 and 2 x 2 taps),
- * against the direct path's panels (k3 s2 p1 op1, 32x32 input, 1T/2T): 64x64 channels 0.93x/0.81x
- * (seg_up 0.94x/1.31x, 2T noisy), 128x128 1.03-1.08x/0.78-0.81x, 256x256 1.27x/1.54x.
+ * against the direct path's panels (k3 s2 p1 op1, 32x32 input, 1T/2T): 32x32 channels 1.06x/1.33x,
+ * 48x48 1.16x/1.37x, 64x64 1.25x/1.29x, 128x128 1.38x/1.30x. (Fewer channels have too few products
+ * per output for `MIN_PRODUCTS`.)
  */
-const MIN_CHANNEL_MEAN_MIXED = 192;
+const MIN_CHANNEL_MEAN_MIXED = 32;
 
 /**
  * Weights of `tileCost`, fitted to the merged form against the direct path on 13 layers (1 to 64

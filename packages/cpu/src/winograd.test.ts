@@ -49,10 +49,16 @@ const layers: Layer[] = [
   { input: [48, 7, 7], outChannels: 48, kernel: [4, 4], options: { stride: 2, padding: 1 } },
   // Phases with 1 and 2 taps (k3 s2 p1 op1, segmentation up-sampling): 1 x 1 pairs use the identity.
   {
-    input: [1, 192, 5, 6],
-    outChannels: 192,
+    input: [1, 32, 5, 6],
+    outChannels: 32,
     kernel: [3, 3],
     options: { stride: 2, padding: 1, outputPadding: 1 },
+  },
+  {
+    input: [2, 64, 4, 5],
+    outChannels: 64,
+    kernel: [3, 3],
+    options: { stride: 2, padding: 1, outputPadding: 1, groups: 2 },
   },
   { input: [2, 192, 4, 3], outChannels: 198, kernel: [3, 5], options: { stride: [2, 3], padding: [1, 1] } },
   // The merged form (few output channels): RGB heads, FSRCNN's 1-channel head (blocks of 3 lanes).
@@ -135,8 +141,8 @@ describe('planWinograd', () => {
   it.each([
     [
       'phases with 1 and 2 taps, few channels',
-      [1, 128, 6, 6],
-      128,
+      [1, 16, 6, 6],
+      16,
       [3, 3],
       { stride: 2, padding: 1, outputPadding: 1 },
     ],
