@@ -270,6 +270,26 @@ describe('Winograd path', () => {
     await small.dispose();
   });
 
+  it('finds a non-finite input value at any position', async () => {
+    // 1155 values: the finiteness check's four sums and its tail all see one.
+    const layer: Layer = {
+      input: [1, 33, 5, 7],
+      outChannels: 33,
+      kernel: [4, 4],
+      options: { stride: 2, padding: 1 },
+    };
+    const p = resolveConvTranspose2d(layer.input, [33, 33, 4, 4], null, layer.options);
+    expect(planWinograd(p, 1)).not.toBeNull();
+    const [one] = await backends;
+    for (const at of [1, 2, 3, 1154]) {
+      const { x, w, b } = tensors(layer, 17);
+      x.data[at] = Number.NEGATIVE_INFINITY;
+      const expected = convTranspose2d(x, w, b, layer.options);
+      const actual = await one!.convTranspose2d(x, w, b, layer.options);
+      expect(Array.from(actual.data)).toEqual(Array.from(expected.data));
+    }
+  });
+
   it.each([Number.POSITIVE_INFINITY, Number.NaN])(
     'falls back to the direct path for a %s weight or input value, per pair or merged',
     async (v) => {
