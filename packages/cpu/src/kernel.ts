@@ -103,7 +103,9 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
   const { rows, Wp } = geometry;
   if (scratch.band.length < cin * rows * Wp) scratch.band = new Float64Array(cin * rows * Wp);
   const ws = scratch.band;
-  copyBand(x, ws, (n * p.inChannels + g * cin) * H * W, H, W, cin, rowLo, rows, Wp, -work.colLo);
+  // `0 - colLo`, not `-colLo`: negating 0 gives -0, a double, and every index the copy derived from it
+  // would be a double too.
+  copyBand(x, ws, (n * p.inChannels + g * cin) * H * W, H, W, cin, rowLo, rows, Wp, 0 - work.colLo);
 
   // Input offsets of the pair tables, at the layout's entries; exact mode's row tables follow.
   const exactStart = starts[starts.length - 1]!;

@@ -212,7 +212,7 @@ function copyPatch(
 ): void {
   const { patch } = scratch;
   const rowLength = width * cin;
-  const cLo = Math.min(width, Math.max(0, -ix));
+  const cLo = Math.min(width, Math.max(0, 0 - ix)); // not -ix: -0 is a double
   const cHi = Math.max(cLo, Math.min(width, W - ix));
   for (let a = 0; a < nh; a++) {
     const y = iy + a;
