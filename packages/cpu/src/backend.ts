@@ -12,6 +12,7 @@ import {
   WeightCache,
 } from '@convt/core';
 import { type AnyWork, runSharedUnits, runUnits } from './compute.js';
+import { allFinite } from './finite.js';
 import type { Buffers } from './kernel.js';
 import { packLayer } from './layout.js';
 import { WorkerPool } from './pool.js';
@@ -199,27 +200,6 @@ function workersDone(counter: Int32Array, workers: number): boolean {
   const until = performance.now() + SPIN_MS;
   while (Atomics.load(counter, 1) < workers) if (performance.now() >= until) return false;
   return true;
-}
-
-/**
- * Whether every value is finite (0 * v is 0 for finite v, NaN otherwise). Four sums, so that each add
- * does not wait for the one before it (one sum ran at an add's latency per value).
- */
-function allFinite(data: Data): boolean {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  const n = data.length;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a += data[i]! * 0;
-    b += data[i + 1]! * 0;
-    c += data[i + 2]! * 0;
-    d += data[i + 3]! * 0;
-  }
-  for (; i < n; i++) a += data[i]! * 0;
-  return a + b + c + d === 0;
 }
 
 function sharedArray(float64: boolean, length: number): Data {

@@ -12,6 +12,7 @@ import {
   row4x4x2,
   rowNx1,
 } from './blocks.js';
+import { allFinite } from './finite.js';
 import { CO_BLOCK, type Layout, TABLE_GAP } from './layout.js';
 import { markSameTables, PANEL_ENTRIES, runPanels } from './panel.js';
 import type { Work } from './work.js';
@@ -364,13 +365,6 @@ export function takesPanels(work: Work): boolean {
   const { outChannelsPerGroup } = work.plan;
   const channels = Math.min(outChannelsPerGroup, work.chunkChannels);
   return Math.floor(channels / CO_BLOCK) >= PANEL_BLOCKS && longestTable(work.layout) < PANEL_ENTRIES;
-}
-
-/** Whether `packed[begin, end)` holds only finite numbers. */
-function allFinite(packed: Float64Array, begin: number, end: number): boolean {
-  let check = 0;
-  for (let i = begin; i < end; i++) check += packed[i]! * 0;
-  return check === 0;
 }
 
 /** 2 or 3 when the phase's taps read consecutive, decreasing columns (window tiles apply), else 0. */

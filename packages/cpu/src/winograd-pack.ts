@@ -1,4 +1,5 @@
 import type { Data } from './blocks.js';
+import { allFinite } from './finite.js';
 import { combine } from './winograd-matrices.js';
 import type { WinogradWork } from './winograd-plan.js';
 
@@ -30,8 +31,7 @@ export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): bool
   const taps = new Float64Array(9 * coutG); // [dr][dc][co]
   const half = new Float64Array(most * coutG); // [i][dc][co]: G g
   const row = new Float64Array(coutG); // one transformed position, by output channel
-  let check = 0; // 0 * v is 0 for every finite v and NaN otherwise
-  for (let i = 0; i < w.length; i++) check += w[i]! * 0;
+  const finite = allFinite(w);
   for (let g = 0; g < groups; g++) {
     for (let ci = 0; ci < cin; ci++) {
       const slab = (g * cin + ci) * coutG * KH * KW; // this input channel's weights, co-major
@@ -75,5 +75,5 @@ export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): bool
       }
     }
   }
-  return check === 0;
+  return finite;
 }
