@@ -1,5 +1,6 @@
 import { isDepthwise, runDepthwiseUnit } from './depthwise.js';
 import { type Buffers, runUnit } from './kernel.js';
+import { releasePanelWeights } from './panel.js';
 import { runWinogradUnit } from './winograd.js';
 import type { WinogradWork } from './winograd-plan.js';
 import type { Work } from './work.js';
@@ -10,7 +11,11 @@ export type AnyWork = Work | WinogradWork;
 /** Runs units `[begin, end)` of `work` on this thread. */
 export function runUnits(work: AnyWork, buffers: Buffers, begin: number, end: number): void {
   const run = unitRunner(work);
-  for (let u = begin; u < end; u++) run(buffers, u);
+  try {
+    for (let u = begin; u < end; u++) run(buffers, u);
+  } finally {
+    releasePanelWeights();
+  }
 }
 
 /**
@@ -20,9 +25,13 @@ export function runUnits(work: AnyWork, buffers: Buffers, begin: number, end: nu
 export function runSharedUnits(work: AnyWork, buffers: Buffers, counter: Int32Array): number {
   const run = unitRunner(work);
   let done = 0;
-  for (let u = Atomics.add(counter, 0, 1); u < work.units; u = Atomics.add(counter, 0, 1)) {
-    run(buffers, u);
-    done++;
+  try {
+    for (let u = Atomics.add(counter, 0, 1); u < work.units; u = Atomics.add(counter, 0, 1)) {
+      run(buffers, u);
+      done++;
+    }
+  } finally {
+    releasePanelWeights();
   }
   return done;
 }

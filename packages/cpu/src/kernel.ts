@@ -14,7 +14,7 @@ import {
 } from './blocks.js';
 import { allFinite } from './finite.js';
 import { CO_BLOCK, type Layout, TABLE_GAP } from './layout.js';
-import { markSameTables, PANEL_ENTRIES, runPanels } from './panel.js';
+import { markSameTables, PANEL_ENTRIES, panelsIndexable, runPanels } from './panel.js';
 import type { Work } from './work.js';
 
 /** Table entries from which two-row tiles pay: 4 channels' weights then fill 16 KiB or more. */
@@ -145,7 +145,7 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
   // panel and no block needs exact mode; two-row tiles keep the long tables.
   let c = cBegin;
   const fullBlocks = Math.floor((cEnd - cBegin) / CO_BLOCK);
-  if (finite && fullBlocks >= PANEL_BLOCKS && longest < PANEL_ENTRIES) {
+  if (finite && fullBlocks >= PANEL_BLOCKS && longest < PANEL_ENTRIES && panelsIndexable(work)) {
     runPanels(
       work,
       ws,
@@ -364,7 +364,11 @@ export function longestTable({ starts }: Layout): number {
 export function takesPanels(work: Work): boolean {
   const { outChannelsPerGroup } = work.plan;
   const channels = Math.min(outChannelsPerGroup, work.chunkChannels);
-  return Math.floor(channels / CO_BLOCK) >= PANEL_BLOCKS && longestTable(work.layout) < PANEL_ENTRIES;
+  return (
+    Math.floor(channels / CO_BLOCK) >= PANEL_BLOCKS &&
+    longestTable(work.layout) < PANEL_ENTRIES &&
+    panelsIndexable(work)
+  );
 }
 
 /** 2 or 3 when the phase's taps read consecutive, decreasing columns (window tiles apply), else 0. */

@@ -3,6 +3,7 @@ import { type ConvTranspose2dOptions, convTranspose2d, resolveConvTranspose2d } 
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from './index.js';
 import { takesPanels } from './kernel.js';
+import { PANEL_INDEX_LIMIT } from './panel.js';
 import { planWinograd } from './winograd-plan.js';
 import { planWork } from './work.js';
 
@@ -17,8 +18,9 @@ interface Layer {
 /**
  * Layers whose full 4-channel blocks take panels: 1-tap phases sharing their panels (k2 s2, odd
  * sizes), phases of 1 and 2 taps, batches, groups, short last blocks (2 and 3 channels), no bias,
- * phase rows that are not a multiple of 4 columns, rows longer than one panel, dilation, and a
- * float64 layer with enough channels that the float32 one would take the Winograd path.
+ * phase rows that are not a multiple of 4 columns, rows longer than one panel, dilation, blocks whose
+ * weights take several groups (16 pairs of 300 entries: 3 blocks' weights fill the 512 KiB a group may
+ * span), and a float64 layer with enough channels that the float32 one would take the Winograd path.
  */
 const layers: Layer[] = [
   { input: [1, 12, 5, 7], outChannels: 12, kernel: [2, 2], options: { stride: 2 } },
@@ -33,6 +35,7 @@ const layers: Layer[] = [
   { input: [1, 60, 3, 37], outChannels: 8, kernel: [3, 3], options: { padding: 1 } },
   { input: [1, 8, 6, 7], outChannels: 9, kernel: [3, 3], options: { padding: 2, dilation: 2 } },
   { input: [2, 6, 4, 5], outChannels: 8, kernel: [3, 2], options: { stride: [1, 3], padding: [1, 0] } },
+  { input: [1, 300, 3, 2], outChannels: 16, kernel: [4, 4], options: { stride: 4 } },
   { input: [1, 48, 5, 7], outChannels: 48, kernel: [4, 4], options: { stride: 2, padding: 1 } },
 ];
 
@@ -60,6 +63,22 @@ describe('panels', () => {
     ],
   ] as [string, Layer][])('are not taken with %s', (_, l) => {
     expect(takesPanels(planWork(plan(l), 1))).toBe(false);
+  });
+
+  it('are not taken when the packed weights reach the tile index bound', () => {
+    // k4 s4: 16 pairs of 600 entries per output channel; 2^17 channels make 1.3e9 packed doubles.
+    const layer = (outChannels: number): Layer => ({
+      input: [1, 600, 2, 2],
+      outChannels,
+      kernel: [4, 4],
+      options: { stride: 4 },
+    });
+    const below = planWork(plan(layer(2 ** 16)), 1);
+    expect(below.layout.length).toBeLessThan(PANEL_INDEX_LIMIT);
+    expect(takesPanels(below)).toBe(true);
+    const past = planWork(plan(layer(2 ** 17)), 1);
+    expect(past.layout.length).toBeGreaterThanOrEqual(PANEL_INDEX_LIMIT);
+    expect(takesPanels(past)).toBe(false);
   });
 
   const backends = Promise.all([1, 2, 3].map((threads) => createBackend({ threads, minParallelFlops: 0 })));

@@ -7,6 +7,7 @@ import {
   toomCook,
 } from '@convt/core';
 import { CO_BLOCK } from './layout.js';
+import { CIN_LIMIT, INDEX_LIMIT } from './winograd.js';
 import { kernelFor } from './winograd-kernels.js';
 import { type SparseRows, sparseRows } from './winograd-matrices.js';
 
@@ -57,8 +58,6 @@ const MIN_PRODUCTS_1D = 64;
 
 /** Doubles of transformed input one unit keeps (128 KiB); larger blocks measured no faster. */
 const TILE_SCRATCH_DOUBLES = 16 * 1024;
-/** The largest int32: the bound of the packed weights' offsets. */
-const INT32_MAX = 0x7fffffff;
 
 /**
  * Units per thread below which output channels are cut into chunks, so threads share the work. Few:
@@ -225,6 +224,7 @@ export function planWinograd(
 ): WinogradWork | null {
   const { batch, groups, inChannelsPerGroup: cin, outChannelsPerGroup: coutG } = plan;
   if (plan.dilation[0] !== 1 || plan.dilation[1] !== 1) return null;
+  if (cin >= CIN_LIMIT) return null;
   const rowTaps = axisTaps(plan.rows);
   const colTaps = axisTaps(plan.cols);
   if (rowTaps === null || colTaps === null) return null;
@@ -276,8 +276,9 @@ export function planWinograd(
   // The kernels' indices into the packed weights start from these offsets: as int32 values, V8 keeps
   // every index derived from them in integer registers (from a Float64Array they are doubles, and
   // each load converts and checks its index: the GEMM ran at 2/3 of its speed). A layer whose
-  // transformed weights would outgrow int32 indices (16 GiB) stays direct.
-  if (offsets[pairs]! > INT32_MAX) return null;
+  // transformed weights, or one block of 4 tiles' transformed input, would reach the GEMM's index
+  // bound stays direct.
+  if (offsets[pairs]! >= INDEX_LIMIT || nnMost * 4 * cin >= INDEX_LIMIT) return null;
   const pairOffset = Int32Array.from(offsets);
 
   let mostTiles = 0;

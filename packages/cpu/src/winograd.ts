@@ -3,6 +3,18 @@ import type { Buffers } from './kernel.js';
 import { applyTransform } from './winograd-kernels.js';
 import type { WinogradPhase, WinogradWork } from './winograd-plan.js';
 
+/**
+ * Bound of the GEMM's indices into the transformed weights and input (2^30). The GEMM masks its
+ * pointers with `INDEX_MASK`, and its input channel count with `CIN_MASK`, so V8 can prove that no
+ * index addition overflows int32 and checks none of them. The masks are constants of this module:
+ * an imported binding is a cell V8 loads, which tells it nothing about the range. Layers that would
+ * reach either bound (8 GiB of transformed weights, 16M input channels per group) stay direct.
+ */
+export const INDEX_LIMIT = 2 ** 30;
+const INDEX_MASK = INDEX_LIMIT - 1;
+export const CIN_LIMIT = 2 ** 24;
+const CIN_MASK = CIN_LIMIT - 1;
+
 /** Doubles of GEMM products per output transform batch (128 KiB): a batch of channel blocks. */
 const PRODUCT_DOUBLES = 16 * 1024;
 
@@ -381,18 +393,22 @@ function gemm4x4(
     a31 = 0,
     a32 = 0,
     a33 = 0;
-  const v1s = v + cin;
-  const v2s = v + 2 * cin;
-  const v3s = v + 3 * cin;
-  for (let c = 0; c < cin; c++, u += 4) {
-    const u0 = U[u]!,
-      u1 = U[u + 1]!,
-      u2 = U[u + 2]!,
-      u3 = U[u + 3]!;
-    const v0 = V[v + c]!,
-      v1 = V[v1s + c]!,
-      v2 = V[v2s + c]!,
-      v3 = V[v3s + c]!;
+  // Masked indices (see INDEX_MASK): no addition below can overflow int32, so none is checked.
+  const n = cin & CIN_MASK;
+  const end = (v & INDEX_MASK) + n;
+  for (
+    let q = v & INDEX_MASK, r = u & INDEX_MASK;
+    q < end;
+    q = (q + 1) & INDEX_MASK, r = (r + 4) & INDEX_MASK
+  ) {
+    const u0 = U[r]!,
+      u1 = U[r + 1]!,
+      u2 = U[r + 2]!,
+      u3 = U[r + 3]!;
+    const v0 = V[q]!,
+      v1 = V[q + n]!,
+      v2 = V[q + 2 * n]!,
+      v3 = V[q + 3 * n]!;
     a00 += u0 * v0;
     a01 += u0 * v1;
     a02 += u0 * v2;
@@ -454,17 +470,20 @@ function gemm3x4(
     a21 = 0,
     a22 = 0,
     a23 = 0;
-  const v1s = v + cin;
-  const v2s = v + 2 * cin;
-  const v3s = v + 3 * cin;
-  for (let c = 0; c < cin; c++, u += 3) {
-    const u0 = U[u]!,
-      u1 = U[u + 1]!,
-      u2 = U[u + 2]!;
-    const v0 = V[v + c]!,
-      v1 = V[v1s + c]!,
-      v2 = V[v2s + c]!,
-      v3 = V[v3s + c]!;
+  const n = cin & CIN_MASK;
+  const end = (v & INDEX_MASK) + n;
+  for (
+    let q = v & INDEX_MASK, r = u & INDEX_MASK;
+    q < end;
+    q = (q + 1) & INDEX_MASK, r = (r + 3) & INDEX_MASK
+  ) {
+    const u0 = U[r]!,
+      u1 = U[r + 1]!,
+      u2 = U[r + 2]!;
+    const v0 = V[q]!,
+      v1 = V[q + n]!,
+      v2 = V[q + 2 * n]!,
+      v3 = V[q + 3 * n]!;
     a00 += u0 * v0;
     a01 += u0 * v1;
     a02 += u0 * v2;
