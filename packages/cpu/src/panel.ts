@@ -6,8 +6,9 @@ import type { Work } from './work.js';
  * Panels: the inputs of a run of 4-column tiles, gathered once from the band workspace in table order,
  * so that the tiles of every channel block read them as one contiguous stream. Tile `t`'s entry `k`
  * holds its 4 columns at `panel[(t * E + k) * 4]` (`E` entries per table). The tile kernel then walks
- * the panel and its block's weights with two pointers (stepping by 4 and by the block's width): no table load and no offset
- * arithmetic per product, which is where the table-driven tile loop spends a fifth of its time. A
+ * the panel and its block's weights with two pointers (stepping by 4 and by the block's width): no
+ * table load and no offset arithmetic per product, which is where the table-driven tile loop spends a
+ * fifth of its time. A
  * panel is filled once per row and column phase and serves every block, so its copy costs a
  * fraction of a product per entry when a group has 8 or more output channels.
  *
