@@ -142,7 +142,11 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       let weights: PackedWeights | null = null;
       // Winograd needs finite data (a transform would spread an infinity or NaN across its tile), and
       // transformed weights the cache can keep: building them costs several calls' time.
-      if (winograd && winograd.length * 8 <= weightCacheBytes && allFinite(input.data)) {
+      if (
+        winograd &&
+        winograd.length * 8 <= weightCacheBytes &&
+        allFinite(input.data, 0, input.data.length)
+      ) {
         const transformed = cache.get(weight.data, winograd.key, winograd.length * 8, () =>
           packInto(winograd.length, (into) => packWinograd(winograd, weight.data, into)),
         ).value;

@@ -5,7 +5,7 @@ import type { Data } from './blocks.js';
  * otherwise, and NaN survives the sums. Four sums, so that each add does not wait for the one before
  * it (one sum ran at an add's latency per value, 1.8x slower).
  */
-export function allFinite(data: Data, begin = 0, end = data.length): boolean {
+export function allFinite(data: Data, begin: number, end: number): boolean {
   let a = 0;
   let b = 0;
   let c = 0;

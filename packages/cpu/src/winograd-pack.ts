@@ -31,7 +31,7 @@ export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): bool
   const taps = new Float64Array(9 * coutG); // [dr][dc][co]
   const half = new Float64Array(most * coutG); // [i][dc][co]: G g
   const row = new Float64Array(coutG); // one transformed position, by output channel
-  const finite = allFinite(w);
+  const finite = allFinite(w, 0, w.length);
   for (let g = 0; g < groups; g++) {
     for (let ci = 0; ci < cin; ci++) {
       const slab = (g * cin + ci) * coutG * KH * KW; // this input channel's weights, co-major
