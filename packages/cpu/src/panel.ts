@@ -79,10 +79,10 @@ export function releasePanelWeights(): void {
 }
 
 /**
- * Channels of the first block of width 4 when `channels` (a multiple of 4) are cut into blocks of 3
- * and 4 channels: as few 4s as make the rest a multiple of 3 (64 channels: one 4, then twenty 3s).
- * A 3-channel tile (12 sums in registers) spills none of them and ran 1.09-1.13x faster per product
- * than the 4-channel one in isolation; blocks of 4 come first.
+ * How many of `channels` (a multiple of 4) go to blocks of 4 when they are cut into blocks of 3 and 4:
+ * as few as leave a multiple of 3 (64 channels: one block of 4, then twenty of 3). The 3-channel tile
+ * ran 1.09-1.13x faster per product than the 4-channel one in isolation (both spill some of their
+ * sums: V8 computes a step's products before its sums). Blocks of 4 come first.
  */
 function fourChannels(channels: number): number {
   return 4 * [0, 1, 2][channels % 3]!;
