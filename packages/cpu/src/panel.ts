@@ -185,8 +185,7 @@ export function runPanels(
             const w = co < fours ? 4 : 3;
             const o = oRow + co * oCo + 4 * t0 * oStep;
             const ps = PANEL_DOUBLES + (co - coA) * tableSize + k0 * w;
-            if (w === 4) panelRow4x4(panel, out, b, co, entries, 0, ps, o, oCo, oStep, tiles);
-            else panelRow3x4(panel, out, b, co, entries, 0, ps, o, oCo, oStep, tiles);
+            panelRow(panel, out, b, co, w, entries, 0, ps, o, oCo, oStep, tiles);
             co += w;
           }
         }
@@ -250,15 +249,16 @@ export function fillPanel(
 }
 
 /**
- * 4 output channels × 4 columns for `tiles` tiles of a panel (from `panel[xq]`, `4 * entries` doubles
- * per tile), with the block's `entries` × 4 packed weights from `panel[ps]`. Same products in the same
- * order as `row4x4`, so the sums are bit-identical to it.
+ * `width` (3 or 4) output channels × 4 columns for `tiles` tiles of a panel (from `panel[xq]`,
+ * `4 * entries` doubles per tile), with the block's `entries` × `width` weights from `panel[ps]`.
+ * Same products in the same order as `row4x4`, so the sums are bit-identical to it.
  */
-export function panelRow4x4(
+export function panelRow(
   panel: Panel,
   out: Data,
   b: Data | null,
   co: number,
+  width: number,
   entries: number,
   xq: number,
   ps: number,
@@ -270,14 +270,18 @@ export function panelRow4x4(
   const b0 = b === null ? 0 : b[co]!;
   const b1 = b === null ? 0 : b[co + 1]!;
   const b2 = b === null ? 0 : b[co + 2]!;
-  const b3 = b === null ? 0 : b[co + 3]!;
+  const b3 = b === null || width < 4 ? 0 : b[co + 3]!;
   const tileLength = 4 * entries;
   for (let t = 0; t < tiles; t++, xq += tileLength, o += 4 * oStep) {
-    panelTile4x4(panel, out, b0, b1, b2, b3, entries, xq, ps, o, oCo, oStep);
+    if (width === 4) panelTile4x4(panel, out, b0, b1, b2, b3, entries, xq, ps, o, oCo, oStep);
+    else panelTile3x4(panel, out, b0, b1, b2, entries, xq, ps, o, oCo, oStep);
   }
 }
 
-/** One tile of `panelRow4x4`: a small function of its own, which V8 compiles tighter than a nested loop. */
+/**
+ * A 4-channel tile of `panelRow`: a small function of its own, which V8 compiles tighter than a
+ * nested loop.
+ */
 function panelTile4x4(
   panel: Panel,
   out: Data,
@@ -362,30 +366,7 @@ function panelTile4x4(
   out[q + 3 * oStep] = a33 + b3;
 }
 
-/** `panelRow4x4` for a block of 3 channels (`3 * entries` weights from `panel[ps]`). */
-export function panelRow3x4(
-  panel: Panel,
-  out: Data,
-  b: Data | null,
-  co: number,
-  entries: number,
-  xq: number,
-  ps: number,
-  o: number,
-  oCo: number,
-  oStep: number,
-  tiles: number,
-): void {
-  const b0 = b === null ? 0 : b[co]!;
-  const b1 = b === null ? 0 : b[co + 1]!;
-  const b2 = b === null ? 0 : b[co + 2]!;
-  const tileLength = 4 * entries;
-  for (let t = 0; t < tiles; t++, xq += tileLength, o += 4 * oStep) {
-    panelTile3x4(panel, out, b0, b1, b2, entries, xq, ps, o, oCo, oStep);
-  }
-}
-
-/** One tile of `panelRow3x4`. */
+/** A 3-channel tile of `panelRow`. */
 function panelTile3x4(
   panel: Panel,
   out: Data,
