@@ -85,15 +85,22 @@ export function releasePanelWeights(): void {
  * sums: V8 computes a step's products before its sums). Blocks of 4 come first.
  */
 function fourChannels(channels: number): number {
-  return 4 * [0, 1, 2][channels % 3]!;
+  return 4 * (channels % 3);
 }
 
 /**
  * Copies the packed weights of channels `[coA, coB)` (full 4-channel blocks) behind the panel, cut
- * into blocks of 4 and 3 channels (`fourChannels`): the block from channel `c` of width `w` holds, from
- * `PANEL_DOUBLES + (c - coA) * tableSize`, `w` weights per table entry. Skipped when they are there.
+ * into blocks of 4 below channel `fours` and of 3 from it (`fourChannels`): the block from channel
+ * `c` of width `w` holds, from `PANEL_DOUBLES + (c - coA) * tableSize`, `w` weights per table entry.
+ * Skipped when they are there.
  */
-function copyWeights(packed: Float64Array, coA: number, coB: number, tableSize: number): Panel {
+function copyWeights(
+  packed: Float64Array,
+  coA: number,
+  coB: number,
+  fours: number,
+  tableSize: number,
+): Panel {
   const begin = coA * tableSize;
   const end = coB * tableSize;
   if (scratch.copiedFrom === packed && scratch.copiedBegin === begin && scratch.copiedEnd === end) {
@@ -103,7 +110,6 @@ function copyWeights(packed: Float64Array, coA: number, coB: number, tableSize: 
     scratch.buffer = panelOf(PANEL_DOUBLES + end - begin);
   }
   const buffer = scratch.buffer;
-  const fours = coA + fourChannels(coB - coA);
   for (let c = coA; c < coB; ) {
     const w = c < fours ? 4 : 3;
     const dst = PANEL_DOUBLES + (c - coA) * tableSize;
@@ -155,8 +161,9 @@ export function runPanels(
     const gbEnd = Math.min(blocks, gb + groupBlocks);
     const coA = co0 + gb * CO_BLOCK;
     const coB = co0 + gbEnd * CO_BLOCK;
-    const panel = copyWeights(packed, coA, coB, tableSize);
+    // Channels below `fours` are in blocks of 4, the rest in blocks of 3.
     const fours = coA + fourChannels(coB - coA);
+    const panel = copyWeights(packed, coA, coB, fours, tableSize);
     let filledTable = -1;
     let filledAt = -1;
     for (let oh = ohBegin; oh < ohEnd; oh++) {
