@@ -145,7 +145,7 @@ export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: n
   // panel and no block needs exact mode; two-row tiles keep the long tables.
   let c = cBegin;
   const fullBlocks = Math.floor((cEnd - cBegin) / CO_BLOCK);
-  if (finite && fullBlocks >= PANEL_BLOCKS && longest < PANEL_ENTRIES && panelsIndexable(work)) {
+  if (finite && blocksTakePanels(work, fullBlocks, longest)) {
     runPanels(
       work,
       ws,
@@ -358,17 +358,18 @@ export function longestTable({ starts }: Layout): number {
 }
 
 /**
- * Whether units of `work` compute their full 4-channel blocks by panels (when every weight is
- * finite): at least 2 such blocks per chunk and tables shorter than `PANEL_ENTRIES`.
+ * Whether a unit's `fullBlocks` full 4-channel blocks take panels (when every weight is finite): at
+ * least `PANEL_BLOCKS` of them, tables (the longest has `longest` entries) shorter than
+ * `PANEL_ENTRIES`, and packed weights the tiles can index.
  */
+function blocksTakePanels(work: Work, fullBlocks: number, longest: number): boolean {
+  return fullBlocks >= PANEL_BLOCKS && longest < PANEL_ENTRIES && panelsIndexable(work);
+}
+
+/** Whether units of `work` with a whole chunk of channels compute their full blocks by panels. */
 export function takesPanels(work: Work): boolean {
-  const { outChannelsPerGroup } = work.plan;
-  const channels = Math.min(outChannelsPerGroup, work.chunkChannels);
-  return (
-    Math.floor(channels / CO_BLOCK) >= PANEL_BLOCKS &&
-    longestTable(work.layout) < PANEL_ENTRIES &&
-    panelsIndexable(work)
-  );
+  const channels = Math.min(work.plan.outChannelsPerGroup, work.chunkChannels);
+  return blocksTakePanels(work, Math.floor(channels / CO_BLOCK), longestTable(work.layout));
 }
 
 /** 2 or 3 when the phase's taps read consecutive, decreasing columns (window tiles apply), else 0. */
