@@ -19,6 +19,9 @@ const blocks = args[0] === '--blocks';
 const accuracy = args[0] === '--accuracy';
 const [filter = '', roundsArg = '7'] = tiles || blocks || accuracy ? args.slice(1) : args;
 const rounds = Number(roundsArg);
+// Transformed weights in the element type the backend keeps them in.
+const transformedArray = (work) =>
+  work.float32Weights ? new Float32Array(work.length) : new Float64Array(work.length);
 const { workloads } = JSON.parse(
   readFileSync(new URL('../../../benchmarks/workloads.json', import.meta.url), 'utf8'),
 );
@@ -123,7 +126,8 @@ if (accuracy) {
     const exact = convTranspose2d(f64(x), f64(w), f64(b), options).data;
     const magnitude = convTranspose2d(f64(x, Math.abs), f64(w, Math.abs), f64(b, Math.abs), options).data;
     for (const m of [2, 4]) {
-      const work = planWinograd(plan, 1, { rows: m, cols: m });
+      // The transforms' own rounding: float64 transformed weights, whatever the layer's size.
+      const work = planWinograd(plan, 1, { rows: m, cols: m, float32Weights: false });
       if (!work) break;
       const packed = new Float64Array(work.length);
       packWinograd(work, w.data, packed);
@@ -166,7 +170,7 @@ if (accuracy) {
     for (const size of [8192, 16384, 32768, 65536, 131072]) {
       const work = planWinograd(plan, 1, { scratch: size });
       if (!work) break;
-      const packed = new Float64Array(work.length);
+      const packed = transformedArray(work);
       packWinograd(work, w.data, packed);
       const out = new Float32Array(plan.batch * plan.outputImageSize);
       const buffers = { x: x.data, packed, finite: true, b: b.data, out };
@@ -192,7 +196,7 @@ if (accuracy) {
     for (const m of [2, 3, 4, 5, 6]) {
       const work = planWinograd(plan, 1, { rows: m, cols: m });
       if (!work) break;
-      const packed = new Float64Array(work.length);
+      const packed = transformedArray(work);
       packWinograd(work, w.data, packed);
       const out = new Float32Array(plan.batch * plan.outputImageSize);
       const buffers = { x: x.data, packed, finite: true, b: b.data, out };

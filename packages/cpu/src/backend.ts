@@ -31,9 +31,12 @@ interface Route {
 /** Geometries whose route is kept (a model has a few dozen layers at most). */
 const ROUTES_KEPT = 64;
 
-/** A layer's weights packed for the kernels (see `Layout`), and whether they are all finite. */
+/**
+ * A layer's weights packed for the kernels (see `Layout`) or transformed for the Winograd path, and
+ * whether they are all finite.
+ */
 interface PackedWeights {
-  readonly packed: Float64Array;
+  readonly packed: Float64Array | Float32Array;
   readonly finite: boolean;
 }
 
@@ -85,10 +88,15 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
   let pool: Promise<WorkerPool> | null = null;
   // Packed weights live in shared memory when workers may read them.
   const cache = new WeightCache<PackedWeights>(weightCacheBytes);
+  const buffer = (bytes: number) => (threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const packInto = (length: number, pack: (packed: Float64Array) => boolean): PackedWeights => {
-    const bytes = length * 8;
-    const packed = new Float64Array(threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const packed = new Float64Array(buffer(length * 8));
     return { packed, finite: pack(packed) };
+  };
+  const transformInto = (work: WinogradWork, weights: Data): PackedWeights => {
+    const bytes = buffer(transformedBytes(work));
+    const packed = work.float32Weights ? new Float32Array(bytes) : new Float64Array(bytes);
+    return { packed, finite: packWinograd(work, weights, packed) };
   };
 
   // Choosing the Winograd form and tiles (transforms built for each candidate, a cost model) takes
@@ -119,8 +127,9 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
     name: 'cpu',
     capabilities: {
       dtypes: DTYPES,
-      // Every product and sum is a float64 (JS number) operation; float32 is rounded once, on store.
-      precision: { float32: 2 ** -53, float64: 2 ** -53 },
+      // Every product and sum is a float64 (JS number) operation; float32 is rounded once, on store,
+      // except on the Winograd path, whose largest transformed weights are kept as float32.
+      precision: { float32: winogradEnabled ? 2 ** -24 : 2 ** -53, float64: 2 ** -53 },
       threads,
       sharedMemory,
       kernel:
@@ -144,11 +153,11 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       // transformed weights the cache can keep: building them costs several calls' time.
       if (
         winograd &&
-        winograd.length * 8 <= weightCacheBytes &&
+        transformedBytes(winograd) <= weightCacheBytes &&
         allFinite(input.data, 0, input.data.length)
       ) {
-        const transformed = cache.get(weight.data, winograd.key, winograd.length * 8, () =>
-          packInto(winograd.length, (into) => packWinograd(winograd, weight.data, into)),
+        const transformed = cache.get(weight.data, winograd.key, transformedBytes(winograd), () =>
+          transformInto(winograd, weight.data),
         ).value;
         if (transformed.finite) [work, weights] = [winograd, transformed];
       }
@@ -194,6 +203,11 @@ export async function createBackend(options: CpuBackendOptions = {}): Promise<Cp
       if (started) await started.terminate();
     },
   };
+}
+
+/** Bytes of `work`'s transformed weights. */
+function transformedBytes(work: WinogradWork): number {
+  return work.length * (work.float32Weights ? 4 : 8);
 }
 
 /** How long the calling thread watches for the workers to finish before it awaits their replies. */

@@ -1,6 +1,6 @@
 import type { AxisPhase, ConvTranspose2dPlan } from '@convt/core';
 import { edgeTwoRows, pairRow1, pairRow2, pairTwoRows, phaseRow } from './depthwise-rows.js';
-import type { Buffers } from './kernel.js';
+import { type Buffers, directWeights } from './kernel.js';
 import type { Work } from './work.js';
 
 /**
@@ -23,7 +23,8 @@ const scratch = {
 };
 
 /** Computes unit `u` of a depthwise `work` (image, group, band of output rows; see `Work`). */
-export function runDepthwiseUnit(work: Work, { x, packed, b, out }: Buffers, u: number): void {
+export function runDepthwiseUnit(work: Work, { x, packed: weights, b, out }: Buffers, u: number): void {
+  const packed = directWeights(weights);
   const p = work.plan;
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, kernelHeight: KH, kernelWidth: KW } = p;
   const { groups } = p;

@@ -26,8 +26,11 @@ const PANEL_BLOCKS = 2;
 /** The tensors of one call, as flat arrays (plain or shared memory). */
 export interface Buffers {
   readonly x: Data;
-  /** The layer's weights packed as `work.layout` says. */
-  readonly packed: Float64Array;
+  /**
+   * The layer's weights packed as `work.layout` says (float64), or transformed for the Winograd path
+   * (float32 when `WinogradWork.float32Weights`).
+   */
+  readonly packed: Float64Array | Float32Array;
   /** Whether every packed weight is finite (else blocks with a non-finite one run in exact mode). */
   readonly finite: boolean;
   readonly b: Data | null;
@@ -57,6 +60,12 @@ interface Band {
   colLo: number;
 }
 
+/** The direct paths' packed weights, which are always float64. */
+export function directWeights(packed: Float64Array | Float32Array): Float64Array {
+  if (packed instanceof Float64Array) return packed;
+  throw new Error('@convt/cpu: the direct path was given float32 packed weights');
+}
+
 /**
  * Computes unit `u` of `work` (see `Work`): every output of its image, group, band of rows and
  * chunk of output channels.
@@ -69,7 +78,8 @@ interface Band {
  * with an infinite or NaN weight (where `0 * w` is NaN, not 0) runs in exact mode: edge outputs get
  * tables of only the taps inside the input, their weights copied from the block's.
  */
-export function runUnit(work: Work, { x, packed, finite, b, out }: Buffers, u: number): void {
+export function runUnit(work: Work, { x, packed: weights, finite, b, out }: Buffers, u: number): void {
+  const packed = directWeights(weights);
   const p = work.plan;
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, kernelHeight: KH, kernelWidth: KW } = p;
   const { groups, inChannelsPerGroup: cin, outChannelsPerGroup: coutG } = p;

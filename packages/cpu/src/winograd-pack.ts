@@ -7,11 +7,12 @@ import type { WinogradWork } from './winograd-plan.js';
  * Transforms every weight of the layer, `U = Gh g Gw^T` per (phase pair, input channel, output
  * channel) with `g` the pair's `rh x rw` taps and `Gh`, `Gw` its row and column phases' `G`, into
  * `U` in `WinogradWork`'s layout. The weight tensor is read in memory order, one input channel's run at a time, and each step runs over all
- * output channels of the group at once (long loops, not `rh x rw`-sized ones).
+ * output channels of the group at once (long loops, not `rh x rw`-sized ones). Float32 `U` (see
+ * `WinogradWork.float32Weights`) rounds each float64 transform once.
  * Returns false when a weight is infinite or NaN: the transforms would spread it to outputs it does
  * not reach, so such layers take the direct path.
  */
-export function packWinograd(work: WinogradWork, w: Data, U: Float64Array): boolean {
+export function packWinograd(work: WinogradWork, w: Data, U: Float64Array | Float32Array): boolean {
   const { plan, rows, cols, coBlocks, merged, laneBlock: LB } = work;
   const {
     groups,

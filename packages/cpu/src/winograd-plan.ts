@@ -7,7 +7,7 @@ import {
   toomCook,
 } from '@convt/core';
 import { CO_BLOCK } from './layout.js';
-import { CIN_LIMIT, INDEX_LIMIT } from './winograd.js';
+import { CIN_LIMIT, INDEX_LIMIT } from './winograd-gemm.js';
 import { kernelFor } from './winograd-kernels.js';
 import { type SparseRows, sparseRows } from './winograd-matrices.js';
 
@@ -143,8 +143,10 @@ export interface WinogradWork {
   readonly coBlocks: number;
   /** Per phase pair, where its transformed weights start; the last entry is their length. */
   readonly pairOffset: Int32Array;
-  /** Doubles of the transformed weights. */
+  /** Values of the transformed weights. */
   readonly length: number;
+  /** Whether the transformed weights are kept as float32 (see `FLOAT32_WEIGHTS_BYTES`). */
+  readonly float32Weights: boolean;
   /** Weight-cache key: equal keys, equal transformed weights. */
   readonly key: string;
   /** Tiles per unit: a multiple of 4 (the GEMM's tile width). */
@@ -201,13 +203,26 @@ function directCost(plan: ConvTranspose2dPlan): number {
   return DIRECT_PRODUCT * products * plan.inChannelsPerGroup * plan.outChannelsPerGroup;
 }
 
-/** Forced choices, for measurements: tile sizes, scratch doubles, the merged form or not. */
+/**
+ * Forced choices, for measurements and tests: tile sizes, scratch doubles, the merged form or not,
+ * float32 transformed weights or not.
+ */
 export interface WinogradChoice {
   readonly rows?: number;
   readonly cols?: number;
   readonly scratch?: number;
   readonly merged?: boolean;
+  readonly float32Weights?: boolean;
 }
+
+/**
+ * Transformed weights whose float64 form would exceed this (32 MiB) are kept as float32, rounded
+ * once. Each call streams all of them, 4 tiles per weight at most, and past about this size they no
+ * longer stay in the last-level cache between calls: dcgan1's 36 MiB then ran at 0.58x of its
+ * float32 copy (18 MiB), while dcgan2's 25 MiB ran 1.07x faster in float64 than in float32 (each
+ * load's conversion costs more than the bytes it saves once they are cached).
+ */
+export const FLOAT32_WEIGHTS_BYTES = 32 * 1024 * 1024;
 
 /**
  * The Winograd work for a float32 call, or null when the layer does not qualify: dilation 1, every
@@ -306,6 +321,7 @@ export function planWinograd(
   chunks = Math.ceil(coBlocks / chunkBlocks);
   for (let pair = 0; pair < pairs; pair++) pairUnits[pair + 1] = pairUnits[pair]! + blocksOf(pair) * chunks;
 
+  const float32Weights = choice?.float32Weights ?? pairOffset[pairs]! * 8 > FLOAT32_WEIGHTS_BYTES;
   const kernels = (list: readonly Int32Array[]) => list.map((k) => Array.from(k).join(',')).join('/');
   const taps = (axis: WinogradAxis, real: MergedAxis | undefined) =>
     `${axis.m}:${kernels(real ? real.kernel : axis.phases.map((p) => p.kernel))}`;
@@ -319,7 +335,8 @@ export function planWinograd(
     coBlocks,
     pairOffset,
     length: pairOffset[pairs]!,
-    key: `winograd${merged ? '-merged' : ''}|${groups}x${cin}x${coutG}x${plan.kernelHeight}x${plan.kernelWidth}|${taps(rows, merged?.rows)}|${taps(cols, merged?.cols)}`,
+    float32Weights,
+    key: `winograd${merged ? '-merged' : ''}|${groups}x${cin}x${coutG}x${plan.kernelHeight}x${plan.kernelWidth}|${taps(rows, merged?.rows)}|${taps(cols, merged?.cols)}${float32Weights ? '|float32' : ''}`,
     tileBlock,
     chunkBlocks,
     chunks,

@@ -8,9 +8,9 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { runUnits } from './compute.js';
 import { createBackend } from './index.js';
-import { INDEX_LIMIT } from './winograd.js';
+import { INDEX_LIMIT } from './winograd-gemm.js';
 import { packWinograd } from './winograd-pack.js';
-import { planWinograd } from './winograd-plan.js';
+import { FLOAT32_WEIGHTS_BYTES, planWinograd } from './winograd-plan.js';
 
 interface Layer {
   input: number[];
@@ -118,16 +118,19 @@ function tensors(layer: Layer, seed: number) {
   return { x: input, w: weight, b: bias };
 }
 
-/** Checks `actual` against the float64 reference within the conformance suite's float32 bounds. */
+/**
+ * Checks `actual` against the float64 reference within the conformance suite's bounds for unit
+ * roundoff `u`: by default float64's (the backend sums in float64), plus the rounding to float32.
+ */
 function expectWithinBounds(
   actual: Tensor,
   x: Tensor,
   w: Tensor,
   b: Tensor | null,
   options: ConvTranspose2dOptions,
+  u = 2 ** -53,
 ) {
-  // The backend sums in float64: its bound is float64's, plus the rounding to float32.
-  const verdict = checkAgainstReference(actual, x, w, b, options, 2 ** -53);
+  const verdict = checkAgainstReference(actual, x, w, b, options, u);
   expect(verdict.message ?? 'within bounds').toBe('within bounds');
 }
 
@@ -184,6 +187,17 @@ describe('planWinograd', () => {
     expect(planWinograd(layer(4096), 1)).toBeNull();
   });
 
+  it('keeps transformed weights as float32 past FLOAT32_WEIGHTS_BYTES of float64', () => {
+    const dcgan1 = planWinograd(plan([1, 512, 4, 4], 256, [4, 4], { stride: 2, padding: 1 }), 1)!;
+    expect(dcgan1.length * 8).toBeGreaterThan(FLOAT32_WEIGHTS_BYTES);
+    expect(dcgan1.float32Weights).toBe(true);
+    const dcgan2 = planWinograd(plan([1, 256, 8, 8], 128, [4, 4], { stride: 2, padding: 1 }), 1)!;
+    expect(dcgan2.length * 8).toBeLessThanOrEqual(FLOAT32_WEIGHTS_BYTES);
+    expect(dcgan2.float32Weights).toBe(false);
+    const p = plan([1, 48, 5, 7], 48, [4, 4], { stride: 2, padding: 1 });
+    expect(planWinograd(p, 1, { float32Weights: true })!.key).not.toBe(planWinograd(p, 1)!.key);
+  });
+
   it('does not depend on the thread count for what each output computes', () => {
     const p = plan([1, 64, 16, 16], 64, [4, 4], { stride: 2, padding: 1 });
     const [one, four] = [planWinograd(p, 1)!, planWinograd(p, 4)!];
@@ -206,6 +220,22 @@ describe('merged form, forced', () => {
     runUnits(work, { x: x.data, packed, finite: true, b: b?.data ?? null, out }, 0, work.units);
     expectWithinBounds({ shape: planned.outputShape, data: out }, x, w, b, layer.options);
   });
+});
+
+describe('float32 transformed weights, forced', () => {
+  it.each(layers.map((l, i) => [name(l), l, i] as const))(
+    'float32 %s: within float32 bounds',
+    (_, layer, i) => {
+      const { x, w, b } = tensors(layer, 37 + i);
+      const planned = resolveConvTranspose2d(x.shape, w.shape, b?.shape ?? null, layer.options);
+      const work = planWinograd(planned, 1, { float32Weights: true })!;
+      const packed = new Float32Array(work.length);
+      expect(packWinograd(work, w.data, packed)).toBe(true);
+      const out = new Float32Array(planned.batch * planned.outputImageSize);
+      runUnits(work, { x: x.data, packed, finite: true, b: b?.data ?? null, out }, 0, work.units);
+      expectWithinBounds({ shape: planned.outputShape, data: out }, x, w, b, layer.options, 2 ** -24);
+    },
+  );
 });
 
 describe('Winograd path', () => {
@@ -253,6 +283,20 @@ describe('Winograd path', () => {
     expect(wino.every((v, i) => Math.abs(v - exact[i]!) <= 2 ** -20 * Math.abs(exact[i]!) + 1e-12)).toBe(
       true,
     );
+  });
+
+  it('float32 weights (dcgan1): within float32 bounds, identical for 1 and 2 threads', async () => {
+    const layer: Layer = {
+      input: [1, 512, 4, 4],
+      outChannels: 256,
+      kernel: [4, 4],
+      options: { stride: 2, padding: 1 },
+    };
+    const { x, w, b } = tensors(layer, 43);
+    const [one, two] = await backends;
+    const single = await one!.convTranspose2d(x, w, b, layer.options);
+    expect((await two!.convTranspose2d(x, w, b, layer.options)).data).toEqual(single.data);
+    expectWithinBounds(single, x, w, b, layer.options, 2 ** -24);
   });
 
   it('keeps float64 on the direct path: bit-identical to the reference', async () => {
