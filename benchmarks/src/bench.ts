@@ -218,10 +218,13 @@ const SETTLE_MS = 20;
 
 /**
  * Untimed calls at the start of each turn of a cell faster than `WARM_BELOW_MS`: after the pause the
- * cores have idled, and the first millisecond or two of calls run up to twice as slow (caches,
- * sleeping worker threads, the virtual machine's idle cores). Steady state means calls back to back.
+ * cores have idled, and the first calls run up to twice as slow (caches, sleeping worker threads, the
+ * virtual machine's idle cores). A sleeping worker thread took 0.1-0.3 ms to wake in most stretches,
+ * but 2-5 ms in others, so 3 ms of warm-up left a 2-thread cell's first calls on one thread (convt
+ * wasm dcgan4: medians of 0.165-0.175 ms with 3 ms, 0.127-0.128 with 10; onnxruntime-web 0.19-0.20
+ * with either). Steady state means calls back to back.
  */
-const WARMUP_MS = 3;
+const WARMUP_MS = 10;
 const WARM_BELOW_MS = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
